@@ -1,0 +1,44 @@
+package io.paddock.ratelimit;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Email;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.util.Map;
+
+/**
+ * Test-only routes standing in for the contract's JSON routes (none with a body exists yet), so the
+ * shared conventions — problem+json for bad bodies, ETags — are proven on the real Lambda path.
+ */
+@Path("/test/probe")
+public class ProbeResource {
+
+    public record Signup(@NotBlank @Email String email, @NotBlank @Size(min = 8, max = 128) String password,
+            int age) {
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Map<String, Object> create(@Valid @jakarta.validation.constraints.NotNull Signup body) {
+        return Map.of("email", body.email());
+    }
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    public Map<String, Object> stable() {
+        return Map.of("answer", 42);
+    }
+
+    @GET
+    @Path("/boom")
+    public String boom() {
+        throw new IllegalStateException("secret internal detail at db.internal:5432");
+    }
+}

@@ -1,0 +1,91 @@
+package io.paddock.local;
+
+import io.paddock.embedded.EmbeddedStores;
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.QuarkusApplication;
+import io.quarkus.runtime.annotations.QuarkusMain;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code ./paddock local}: the four functions' routes in one plain HTTP server on 127.0.0.1, on
+ * embedded PostgreSQL, Redis and DynamoDB Local (or on the servers named by DATABASE_URL, REDIS_URL,
+ * DYNAMODB_ENDPOINT). A request here runs the same resources, filters and store code as in Lambda;
+ * only the entry differs (Vert.x HTTP instead of the API Gateway event adapter).
+ */
+@QuarkusMain
+public class LocalMain {
+
+    /** Held (JUL keeps loggers weakly): the stores' own INFO chatter would bury the ready line. */
+    private static final List<java.util.logging.Logger> QUIET = List.of(
+            java.util.logging.Logger.getLogger("org.flywaydb"),
+            java.util.logging.Logger.getLogger("org.eclipse.jetty"),
+            java.util.logging.Logger.getLogger("io.zonky"));
+
+    public static void main(String... args) {
+        List<String> arguments = List.of(args);
+        if (arguments.contains("--help") || arguments.contains("-h")) {
+            System.out.println("usage: paddock local [--seed] [--fresh]   (PADDOCK_PORT, PADDOCK_DATA_DIR, "
+                    + "DATABASE_URL, REDIS_URL, DYNAMODB_ENDPOINT)");
+            return;
+        }
+        String port = env("PADDOCK_PORT").orElse("3000");
+        if (!port.matches("\\d{1,5}") || Integer.parseInt(port) > 65535) {
+            System.err.println("paddock local: PADDOCK_PORT must be a TCP port number, got '" + port + "'");
+            System.exit(2);
+        }
+        Path dataDir = Path.of(env("PADDOCK_DATA_DIR").orElse(".paddock/data")).toAbsolutePath();
+        if (arguments.contains("--fresh")) {
+            LocalData.delete(dataDir);
+        }
+        Map<String, String> external = new HashMap<>();
+        for (String name : List.of("DATABASE_URL", "REDIS_URL", "DYNAMODB_ENDPOINT")) {
+            env(name).ifPresent(value -> external.put(name, value));
+        }
+
+        QUIET.forEach(logger -> logger.setLevel(java.util.logging.Level.WARNING));
+        System.out.println("paddock local: starting stores (data in " + dataDir + ")");
+        EmbeddedStores stores;
+        try {
+            stores = EmbeddedStores.start(new EmbeddedStores.Options(Optional.of(dataDir), external));
+        } catch (RuntimeException e) {
+            System.err.println("paddock local: a store did not start: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(stores::close, "paddock-local-stores-stop"));
+        if (arguments.contains("--seed")) {
+            LocalData.seed(stores.databaseUrl());
+        }
+
+        stores.configuration().forEach(System::setProperty);
+        System.setProperty("paddock.env", "local");
+        System.setProperty("quarkus.http.port", port);
+        Quarkus.run(Ready.class, (code, failure) -> {
+            if (failure != null) {
+                System.err.println("paddock local: the API did not start: " + failure.getMessage());
+            }
+            stores.close();
+            System.exit(code);
+        }, args);
+    }
+
+    private static Optional<String> env(String name) {
+        return Optional.ofNullable(System.getenv(name)).filter(v -> !v.isBlank());
+    }
+
+    /** Runs once the HTTP server listens: the one line scripts and people wait for. */
+    public static class Ready implements QuarkusApplication {
+        @Override
+        public int run(String... args) {
+            String port = System.getProperty("quarkus.http.port", "3000");
+            System.out.println("Paddock local API ready at http://127.0.0.1:" + port);
+            System.out.flush();
+            Quarkus.waitForExit();
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package io.paddock.shared.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Every setting of a Paddock function, typed. Hibernate Validator checks the constraints when the
+ * container starts, so a bad value stops the function at init with a message naming the key instead of
+ * failing the first request. {@link ConfigCheck} adds the checks a constraint cannot express (URLs).
+ * Environment variables: see README (e.g. DATABASE_URL, REDIS_URL, DYNAMODB_ENDPOINT).
+ */
+@ConfigMapping(prefix = "paddock")
+public interface PaddockConfig {
+
+    /** local, dev, staging, prod: only {@code local} relaxes CORS and CSP for the developer's browser. */
+    @WithDefault("prod")
+    @Pattern(regexp = "local|dev|test|staging|prod", message = "must be one of local, dev, test, staging, prod")
+    String env();
+
+    Database database();
+
+    Redis redis();
+
+    Dynamodb dynamodb();
+
+    Http http();
+
+    default boolean localMode() {
+        return "local".equals(env()) || "test".equals(env());
+    }
+
+    interface Database {
+        /** postgres://user:pass@host:5432/db or jdbc:postgresql://host:5432/db (DATABASE_URL). */
+        Optional<String> url();
+
+        Optional<String> username();
+
+        Optional<String> password();
+
+        /** Behind RDS Proxy one Lambda container serves one request at a time: 1–2 connections suffice. */
+        @WithDefault("2")
+        @Min(1) @Max(50)
+        int poolMaxSize();
+
+        @WithDefault("3s")
+        Duration connectTimeout();
+
+        /** Socket read timeout of the driver: no query or dead proxy hangs a request past this. */
+        @WithDefault("10s")
+        Duration socketTimeout();
+
+        @WithDefault("2s")
+        Duration acquisitionTimeout();
+    }
+
+    interface Redis {
+        /** redis://host:6379 or rediss://host:6379 (REDIS_URL); also fed to quarkus.redis.hosts. */
+        @NotBlank
+        String url();
+    }
+
+    interface Dynamodb {
+        /** Override endpoint, e.g. DynamoDB Local (DYNAMODB_ENDPOINT); empty = the AWS regional endpoint. */
+        Optional<String> endpoint();
+
+        @WithDefault("us-east-1")
+        @NotBlank
+        String region();
+
+        @NotBlank
+        String idempotencyTable();
+
+        @NotBlank
+        String refreshFamiliesTable();
+
+        @WithDefault("1s")
+        Duration connectTimeout();
+
+        @WithDefault("2s")
+        Duration apiCallTimeout();
+    }
+
+    interface Http {
+        /** Exact origins that may call the API from a browser (PADDOCK_CORS_ORIGINS, comma-separated). */
+        Optional<List<String>> corsOrigins();
+
+        @WithDefault("600")
+        @Min(0) @Max(86400)
+        int corsMaxAgeSeconds();
+
+        /** Requests with a larger declared body get 413 before any JSON parsing. */
+        @WithDefault("262144")
+        @Min(1024) @Max(10485760)
+        int maxBodyBytes();
+    }
+}

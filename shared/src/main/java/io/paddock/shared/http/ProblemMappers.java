@@ -1,0 +1,170 @@
+package io.paddock.shared.http;
+
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/**
+ * Every failure a resource can raise becomes a problem+json response. Bad input is always a 4xx with
+ * what was wrong; anything unexpected is a 500 that names only the request id (the log has the rest).
+ */
+public class ProblemMappers {
+
+    private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+
+    private final RouteTable routes;
+
+    public ProblemMappers(RouteTable routes) {
+        this.routes = routes;
+    }
+
+    @ServerExceptionMapper(priority = 1)
+    public Response webApplication(WebApplicationException e, HttpHeaders headers, UriInfo uri) {
+        // Quarkus REST wraps a body Jackson could not read in a 400; say what was wrong with it.
+        if (e.getCause() instanceof JsonProcessingException json) {
+            return malformedJson(json, headers, uri);
+        }
+        Response original = e.getResponse();
+        int status = original.getStatus();
+        if (status >= 500) {
+            LOG.errorf(e, "server error %d on %s", status, uri.getPath());
+        }
+        String slug = switch (status) {
+            case 400 -> "bad-request";
+            case 401 -> "unauthorized";
+            case 403 -> "forbidden";
+            case 404 -> "not-found";
+            case 405 -> "method-not-allowed";
+            case 406 -> "not-acceptable";
+            case 409 -> "conflict";
+            case 413 -> "payload-too-large";
+            case 415 -> "unsupported-media-type";
+            case 422 -> "unprocessable-content";
+            case 429 -> "quota-exceeded";
+            case 503 -> "service-unavailable";
+            default -> status >= 500 ? "server-error" : "client-error";
+        };
+        String detail = switch (status) {
+            case 404 -> "No resource at " + uri.getPath();
+            case 405 -> "This route does not accept that method";
+            case 415 -> "Send the body as application/json";
+            case 406 -> "This route answers application/json only";
+            default -> status >= 500 ? "The request could not be completed; quote the requestId" : safeMessage(e);
+        };
+        Response.ResponseBuilder builder = build(problem(status, slug, detail, headers, uri));
+        copyHeader(original, builder, HttpHeaders.ALLOW);
+        if (status == 405 && original.getHeaderString(HttpHeaders.ALLOW) == null) {
+            builder.header(HttpHeaders.ALLOW, String.join(", ", routes.allowedMethods(uri.getPath())));
+        }
+        copyHeader(original, builder, HttpHeaders.WWW_AUTHENTICATE);
+        copyHeader(original, builder, HttpHeaders.RETRY_AFTER);
+        return builder.build();
+    }
+
+    /** Quarkus REST maps these two itself (plain JSON); the exact types make ours the closer match. */
+    @ServerExceptionMapper(priority = 1)
+    public Response mismatchedInput(MismatchedInputException e, HttpHeaders headers, UriInfo uri) {
+        return malformedJson(e, headers, uri);
+    }
+
+    @ServerExceptionMapper(priority = 1)
+    public Response unparsable(JsonParseException e, HttpHeaders headers, UriInfo uri) {
+        return malformedJson(e, headers, uri);
+    }
+
+    @ServerExceptionMapper(priority = 1)
+    public Response malformedJson(JsonProcessingException e, HttpHeaders headers, UriInfo uri) {
+        Problem problem;
+        if (e instanceof JsonParseException) {
+            problem = problem(400, "malformed-json", "The body is not valid JSON", headers, uri);
+        } else if (e instanceof UnrecognizedPropertyException unknown) {
+            problem = problem(400, "validation-failed", "The body has a field this route does not know", headers, uri)
+                    .withErrors(List.of(new Problem.FieldError(path(unknown), "unknown field")));
+        } else if (e instanceof MismatchedInputException mismatch) {
+            String expected = mismatch instanceof InvalidFormatException invalid
+                    ? "has the wrong format" : "has the wrong type";
+            String field = path(mismatch);
+            problem = field.isEmpty()
+                    ? problem(400, "malformed-json", "The body does not have the expected shape", headers, uri)
+                    : problem(400, "validation-failed", "A field has the wrong type", headers, uri)
+                            .withErrors(List.of(new Problem.FieldError(field, expected)));
+        } else {
+            problem = problem(400, "malformed-json", "The body is not valid JSON", headers, uri);
+        }
+        return build(problem).build();
+    }
+
+    @ServerExceptionMapper(priority = 1)
+    public Response invalid(ConstraintViolationException e, HttpHeaders headers, UriInfo uri) {
+        List<Problem.FieldError> errors = e.getConstraintViolations().stream()
+                .map(v -> new Problem.FieldError(field(v), v.getMessage()))
+                .sorted(Comparator.comparing(Problem.FieldError::field))
+                .toList();
+        return build(problem(400, "validation-failed", "The request has invalid fields", headers, uri)
+                .withErrors(errors)).build();
+    }
+
+    @ServerExceptionMapper(priority = 10)
+    public Response unexpected(Throwable e, HttpHeaders headers, UriInfo uri) {
+        LOG.errorf(e, "unhandled %s on %s", e.getClass().getName(), uri.getPath());
+        return build(problem(500, "server-error",
+                "The request could not be completed; quote the requestId", headers, uri)).build();
+    }
+
+    static Problem problem(int status, String slug, String detail, HttpHeaders headers, UriInfo uri) {
+        Response.Status known = Response.Status.fromStatusCode(status);
+        String title = known != null ? known.getReasonPhrase() : "HTTP " + status;
+        return Problem.of(status, slug, title, detail, uri.getPath(), headers.getHeaderString(RequestIds.HEADER));
+    }
+
+    static Response.ResponseBuilder build(Problem problem) {
+        return Response.status(problem.status())
+                .type(Problem.MEDIA_TYPE)
+                .header(HttpHeaders.CACHE_CONTROL, "no-store")
+                .entity(problem);
+    }
+
+    private static void copyHeader(Response from, Response.ResponseBuilder to, String name) {
+        Object value = from.getHeaders().getFirst(name);
+        if (value != null) {
+            to.header(name, value);
+        }
+    }
+
+    /** Framework messages for 4xx are written for clients; never echo anything else. */
+    private static String safeMessage(WebApplicationException e) {
+        String message = e.getMessage();
+        if (message == null || message.isBlank() || message.startsWith("HTTP ") || message.length() > 300) {
+            Response.Status known = Response.Status.fromStatusCode(e.getResponse().getStatus());
+            return known != null ? known.getReasonPhrase() : "Request rejected";
+        }
+        return message;
+    }
+
+    private static String path(MismatchedInputException e) {
+        return e.getPath().stream()
+                .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
+                .collect(Collectors.joining(".")).replace(".[", "[");
+    }
+
+    /** "create.body.email" (method.parameter.property) → "email": clients know fields, not Java methods. */
+    private static String field(ConstraintViolation<?> violation) {
+        String path = violation.getPropertyPath().toString();
+        String[] parts = path.split("\\.");
+        return parts.length > 2 ? String.join(".", java.util.Arrays.copyOfRange(parts, 2, parts.length))
+                : parts[parts.length - 1];
+    }
+}

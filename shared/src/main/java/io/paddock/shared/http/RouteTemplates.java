@@ -1,0 +1,29 @@
+package io.paddock.shared.http;
+
+import io.vertx.ext.web.RoutingContext;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.container.ResourceInfo;
+import java.lang.reflect.Method;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+
+/** Puts the matched route template (e.g. /v1/feed/users/{handle}) where the access log finds it. */
+public class RouteTemplates {
+
+    private static final ConcurrentHashMap<Method, String> TEMPLATES = new ConcurrentHashMap<>();
+
+    @ServerRequestFilter
+    public void remember(RoutingContext rc, ResourceInfo info) {
+        Method method = info.getResourceMethod();
+        if (method != null) {
+            rc.put(HttpConventions.ROUTE_KEY, TEMPLATES.computeIfAbsent(method, m -> template(info.getResourceClass(), m)));
+        }
+    }
+
+    static String template(Class<?> resource, Method method) {
+        String base = resource.isAnnotationPresent(Path.class) ? resource.getAnnotation(Path.class).value() : "";
+        String sub = method.isAnnotationPresent(Path.class) ? method.getAnnotation(Path.class).value() : "";
+        String joined = ("/" + base + "/" + sub).replaceAll("/+", "/");
+        return joined.length() > 1 && joined.endsWith("/") ? joined.substring(0, joined.length() - 1) : joined;
+    }
+}

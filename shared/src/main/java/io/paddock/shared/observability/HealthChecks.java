@@ -1,0 +1,121 @@
+package io.paddock.shared.observability;
+
+import io.paddock.shared.config.PaddockConfig;
+import io.paddock.shared.db.Database;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.DescribeTableRequest;
+
+/**
+ * Real round trips to PostgreSQL, Redis and DynamoDB, run in parallel, each cut off after
+ * {@link #TIMEOUT} so that a dead store makes the answer "degraded" quickly instead of hanging it.
+ */
+@ApplicationScoped
+public class HealthChecks {
+
+    public static final Duration TIMEOUT = Duration.ofSeconds(1);
+
+    public enum State { up, down }
+
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    public record Check(State status, long latencyMs, String error) {
+    }
+
+    public record Report(String status, Map<String, Check> checks) {
+        public boolean healthy() {
+            return "ok".equals(status);
+        }
+    }
+
+    private final Database database;
+    private final ReactiveRedisDataSource redis;
+    private final DynamoDbClient dynamoDb;
+    private final String probeTable;
+
+    public HealthChecks(Database database, ReactiveRedisDataSource redis, DynamoDbClient dynamoDb,
+            PaddockConfig config) {
+        this.database = database;
+        this.redis = redis;
+        this.dynamoDb = dynamoDb;
+        this.probeTable = config.dynamodb().idempotencyTable();
+    }
+
+    public Report run() {
+        // Not try-with-resources: close() would wait for a probe stuck past its timeout.
+        ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+        try {
+            Future<Check> postgres = executor.submit(timed(() -> {
+                database.ping(TIMEOUT);
+                return null;
+            }));
+            Future<Check> redisCheck = executor.submit(timed(() ->
+                    redis.execute("PING").await().atMost(TIMEOUT)));
+            Future<Check> dynamo = executor.submit(timed(() -> dynamoDb.describeTable(DescribeTableRequest.builder()
+                    .tableName(probeTable)
+                    .overrideConfiguration(o -> o.apiCallTimeout(TIMEOUT).apiCallAttemptTimeout(TIMEOUT))
+                    .build())));
+            Map<String, Check> checks = new LinkedHashMap<>();
+            checks.put("postgres", outcome(postgres));
+            checks.put("redis", outcome(redisCheck));
+            checks.put("dynamodb", outcome(dynamo));
+            boolean allUp = checks.values().stream().allMatch(c -> c.status() == State.up);
+            return new Report(allUp ? "ok" : "degraded", checks);
+        } finally {
+            executor.shutdown();
+        }
+    }
+
+    private static Callable<Check> timed(Callable<?> probe) {
+        return () -> {
+            long started = System.nanoTime();
+            try {
+                probe.call();
+                return new Check(State.up, elapsedMs(started), null);
+            } catch (Exception e) {
+                return new Check(State.down, elapsedMs(started), describe(e));
+            }
+        };
+    }
+
+    private static Check outcome(Future<Check> future) {
+        try {
+            // A little over the per-check timeout: the probe's own timeout normally fires first.
+            return future.get(TIMEOUT.toMillis() + 250, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            return new Check(State.down, TIMEOUT.toMillis(), "timed out");
+        } catch (Exception e) {
+            return new Check(State.down, 0, describe(e));
+        }
+    }
+
+    /** The kind of failure only: messages can carry hosts and credentials. */
+    private static String describe(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String name = root.getClass().getSimpleName();
+        if (name.contains("Timeout") || name.contains("TimedOut")) {
+            return "timed out";
+        }
+        if (name.contains("Connect") || root instanceof java.net.ConnectException) {
+            return "connection refused";
+        }
+        return "unavailable (" + name + ")";
+    }
+
+    private static long elapsedMs(long started) {
+        return (System.nanoTime() - started) / 1_000_000;
+    }
+}
