@@ -1,8 +1,7 @@
 package io.paddock.db;
 
+import io.paddock.shared.db.DatabaseUrl;
 import java.io.PrintStream;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -136,48 +135,13 @@ public final class Migrations {
          * parameters (sslmode=require, ...) are passed to the driver unchanged.
          */
         public static Target parse(String databaseUrl) {
-            if (databaseUrl == null || databaseUrl.isBlank()) {
-                throw new IllegalArgumentException("database URL is empty");
+            DatabaseUrl url;
+            try {
+                url = DatabaseUrl.parse(databaseUrl);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("database URL " + e.getMessage(), e);
             }
-            String value = databaseUrl.strip();
-            if (value.startsWith("jdbc:postgresql:")) {
-                return new Target(value, null, null);
-            }
-            String rest;
-            if (value.startsWith("postgres://")) {
-                rest = value.substring("postgres://".length());
-            } else if (value.startsWith("postgresql://")) {
-                rest = value.substring("postgresql://".length());
-            } else {
-                throw new IllegalArgumentException(
-                        "database URL must start with postgres://, postgresql:// or jdbc:postgresql://");
-            }
-            int query = rest.indexOf('?');
-            String head = query < 0 ? rest : rest.substring(0, query);
-            String tail = query < 0 ? "" : rest.substring(query);
-            String user = null;
-            String password = null;
-            int at = head.lastIndexOf('@');
-            if (at >= 0) {
-                String userInfo = head.substring(0, at);
-                head = head.substring(at + 1);
-                int colon = userInfo.indexOf(':');
-                user = decode(colon < 0 ? userInfo : userInfo.substring(0, colon));
-                password = colon < 0 ? null : decode(userInfo.substring(colon + 1));
-                if (user.isEmpty()) {
-                    user = null;
-                }
-            }
-            int slash = head.indexOf('/');
-            String hostPort = slash < 0 ? head : head.substring(0, slash);
-            String database = slash < 0 ? "" : head.substring(slash + 1);
-            if (hostPort.isEmpty() || hostPort.startsWith(":")) {
-                throw new IllegalArgumentException("database URL has no host");
-            }
-            if (database.isEmpty()) {
-                throw new IllegalArgumentException("database URL names no database (postgres://host:5432/DBNAME)");
-            }
-            return new Target("jdbc:postgresql://" + hostPort + "/" + database + tail, user, password);
+            return new Target(url.jdbcUrl(), url.username().orElse(null), url.password().orElse(null));
         }
 
         /** DATABASE_USER / DATABASE_PASSWORD win over what the URL says, when set. */
@@ -202,11 +166,6 @@ public final class Migrations {
         @Override
         public String toString() {
             return "Target[" + jdbcUrl + ", user=" + user + "]";
-        }
-
-        private static String decode(String s) {
-            // '+' is a literal in URL user info, not a space as in form encoding.
-            return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
         }
     }
 }

@@ -1,60 +1,67 @@
 package io.paddock.shared.db;
 
-import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /**
  * A PostgreSQL location as operators write it (postgres://user:pass@host:5432/db?sslmode=require) or as
- * JDBC wants it (jdbc:postgresql://host:5432/db), turned into the JDBC URL plus credentials.
+ * JDBC wants it (jdbc:postgresql://host:5432/db), turned into the JDBC URL plus credentials. The one
+ * parser of DATABASE_URL: the functions and {@code ./paddock migrate} (infra/db) both use it.
  */
 public record DatabaseUrl(String jdbcUrl, Optional<String> username, Optional<String> password) {
 
+    /** @throws IllegalArgumentException saying what is wrong, never echoing the password */
     public static DatabaseUrl parse(String raw) {
         if (raw == null || raw.isBlank()) {
             throw new IllegalArgumentException("is empty");
         }
-        String value = raw.trim();
-        if (value.startsWith("jdbc:postgresql://")) {
-            hostPort(URI.create(value.substring("jdbc:".length())));
+        String value = raw.strip();
+        if (value.startsWith("jdbc:postgresql:")) {
             return new DatabaseUrl(value, Optional.empty(), Optional.empty());
         }
-        if (!value.startsWith("postgres://") && !value.startsWith("postgresql://")) {
+        String rest;
+        if (value.startsWith("postgres://")) {
+            rest = value.substring("postgres://".length());
+        } else if (value.startsWith("postgresql://")) {
+            rest = value.substring("postgresql://".length());
+        } else {
             throw new IllegalArgumentException("must start with postgres://, postgresql:// or jdbc:postgresql://");
         }
-        URI uri;
-        try {
-            uri = URI.create(value);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("is not a valid URL");
-        }
-        String hostPort = hostPort(uri);
-        String path = uri.getRawPath();
-        if (path == null || path.length() <= 1) {
-            throw new IllegalArgumentException("names no database (postgres://host:5432/DBNAME)");
-        }
+        int query = rest.indexOf('?');
+        String head = query < 0 ? rest : rest.substring(0, query);
+        String tail = query < 0 ? "" : rest.substring(query);
         Optional<String> user = Optional.empty();
         Optional<String> password = Optional.empty();
-        if (uri.getRawUserInfo() != null) {
-            String[] parts = uri.getRawUserInfo().split(":", 2);
-            user = Optional.of(decode(parts[0]));
-            if (parts.length == 2) {
-                password = Optional.of(decode(parts[1]));
-            }
+        // The last '@' ends the user info: an unencoded '@' in a password still parses.
+        int at = head.lastIndexOf('@');
+        if (at >= 0) {
+            String userInfo = head.substring(0, at);
+            head = head.substring(at + 1);
+            int colon = userInfo.indexOf(':');
+            user = Optional.of(decode(colon < 0 ? userInfo : userInfo.substring(0, colon))).filter(s -> !s.isEmpty());
+            password = colon < 0 ? Optional.empty() : Optional.of(decode(userInfo.substring(colon + 1)));
         }
-        String query = uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery();
-        return new DatabaseUrl("jdbc:postgresql://" + hostPort + path + query, user, password);
-    }
-
-    private static String hostPort(URI uri) {
-        if (uri.getHost() == null || uri.getHost().isBlank()) {
+        int slash = head.indexOf('/');
+        String hostPort = slash < 0 ? head : head.substring(0, slash);
+        String database = slash < 0 ? "" : head.substring(slash + 1);
+        if (hostPort.isEmpty() || hostPort.startsWith(":")) {
             throw new IllegalArgumentException("has no host");
         }
-        return uri.getPort() > 0 ? uri.getHost() + ":" + uri.getPort() : uri.getHost();
+        if (database.isEmpty()) {
+            throw new IllegalArgumentException("names no database (postgres://host:5432/DBNAME)");
+        }
+        return new DatabaseUrl("jdbc:postgresql://" + hostPort + "/" + database + tail, user, password);
     }
 
     private static String decode(String s) {
-        return URLDecoder.decode(s, StandardCharsets.UTF_8);
+        // '+' is a literal in URL user info, not a space as in form encoding.
+        return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+    }
+
+    /** Never prints the password. */
+    @Override
+    public String toString() {
+        return "DatabaseUrl[" + jdbcUrl + ", user=" + username.orElse("") + "]";
     }
 }
