@@ -11,6 +11,8 @@ import java.util.Map;
 public class PaddockStoresTestResource implements QuarkusTestResourceLifecycleManager {
 
     private static EmbeddedStores stores;
+    /** One key per test JVM: tokens minted by one test app verify in the next. */
+    private static final String SIGNING_KEYS = io.paddock.shared.auth.SigningKeys.generateJwks();
 
     public static synchronized EmbeddedStores stores() {
         if (stores == null) {
@@ -25,6 +27,9 @@ public class PaddockStoresTestResource implements QuarkusTestResourceLifecycleMa
     public Map<String, String> start() {
         Map<String, String> config = new LinkedHashMap<>(stores().configuration());
         config.put("paddock.env", "test");
+        config.put("paddock.auth.signing-keys", SIGNING_KEYS);
+        // Tests act as the edge: the right-most X-Forwarded-For entry is the client.
+        config.put("paddock.http.trusted-forwarded-hops", "1");
         return config;
     }
 

@@ -35,6 +35,28 @@ final class LocalData {
         }
     }
 
+    /**
+     * The local stack's token signing key: generated at the first start and kept under the data
+     * directory, so tokens stay valid across restarts. In AWS the key comes from Secrets Manager.
+     */
+    static String signingKeys(Path dataDir) {
+        Path file = dataDir.resolve("signing-keys.json");
+        try {
+            if (!Files.exists(file)) {
+                Files.createDirectories(dataDir);
+                Files.writeString(file, io.paddock.shared.auth.SigningKeys.generateJwks());
+                try {
+                    Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+                } catch (UnsupportedOperationException notPosix) {
+                    // best effort on non-POSIX file systems
+                }
+            }
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read or create " + file, e);
+        }
+    }
+
     /** {@code --seed}: demo users, entities, follows and posts; running it twice changes nothing. */
     static void seed(String databaseUrl) {
         String sql;

@@ -32,6 +32,16 @@ public class LocalMain {
                     + "DATABASE_URL, REDIS_URL, DYNAMODB_ENDPOINT)");
             return;
         }
+        if (arguments.contains("--new-signing-keys")) {
+            // ./paddock keys: key material for a deployment (see README, Deploying).
+            String keys = io.paddock.shared.auth.SigningKeys.generateJwks();
+            System.out.println("# private JWK set: store it as the Secrets Manager secret (SigningKeysSecretArn)");
+            System.out.println(keys);
+            System.out.println("# public JWK set: the VerificationKeys parameter");
+            System.out.println(new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(
+                    io.paddock.shared.auth.SigningKeys.parse(Optional.of(keys), Optional.empty()).publicJwks()));
+            return;
+        }
         String port = env("PADDOCK_PORT").orElse("3000");
         if (!port.matches("\\d{1,5}") || Integer.parseInt(port) > 65535) {
             System.err.println("paddock local: PADDOCK_PORT must be a TCP port number, got '" + port + "'");
@@ -63,6 +73,9 @@ public class LocalMain {
 
         stores.configuration().forEach(System::setProperty);
         System.setProperty("paddock.env", "local");
+        if (env("PADDOCK_AUTH_SIGNING_KEYS").isEmpty()) {
+            System.setProperty("paddock.auth.signing-keys", LocalData.signingKeys(dataDir));
+        }
         System.setProperty("quarkus.http.port", port);
         Quarkus.run(Ready.class, (code, failure) -> {
             if (failure != null) {

@@ -57,6 +57,18 @@ public class ConfigCheck {
                 }
             }
         });
+        // Keys held in Secrets Manager are checked when they are read (AccessTokens), not here.
+        if (!config.auth().signingKeys().filter(Secrets::isReference).isPresent()
+                && !config.auth().verificationKeys().filter(Secrets::isReference).isPresent()) {
+            try {
+                io.paddock.shared.auth.SigningKeys.parse(config.auth().signingKeys(), config.auth().verificationKeys());
+            } catch (IllegalArgumentException e) {
+                problems.add(e.getMessage());
+            }
+        }
+        if (config.auth().clockSkew().compareTo(java.time.Duration.ofSeconds(60)) > 0) {
+            problems.add("paddock.auth.clock-skew must be at most 60s");
+        }
         return problems;
     }
 

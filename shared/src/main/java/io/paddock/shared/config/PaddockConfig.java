@@ -32,6 +32,8 @@ public interface PaddockConfig {
 
     Http http();
 
+    Auth auth();
+
     default boolean localMode() {
         return "local".equals(env()) || "test".equals(env());
     }
@@ -95,9 +97,43 @@ public interface PaddockConfig {
         @Min(0) @Max(86400)
         int corsMaxAgeSeconds();
 
+        /**
+         * How many proxies in front of the API append to X-Forwarded-For and are trusted (CloudFront = 1).
+         * The client is the entry that many hops from the right; 0 = ignore the header, use the source IP.
+         */
+        @WithDefault("0")
+        @Min(0) @Max(5)
+        int trustedForwardedHops();
+
         /** Requests with a larger declared body get 413 before any JSON parsing. */
         @WithDefault("262144")
         @Min(1024) @Max(10485760)
         int maxBodyBytes();
+    }
+
+    interface Auth {
+        @WithDefault("https://api.paddock.dev")
+        @NotBlank
+        String issuer();
+
+        @WithDefault("paddock-api")
+        @NotBlank
+        String audience();
+
+        @WithDefault("15m")
+        Duration accessTokenTtl();
+
+        /** Allowed clock difference for exp and nbf (RFC 7519 leeway); at most a minute. */
+        @WithDefault("60s")
+        Duration clockSkew();
+
+        /**
+         * JWK set with private RSA keys (PADDOCK_AUTH_SIGNING_KEYS): the first signs, the others only
+         * verify, so a key can rotate without logging anyone out. Only the auth function needs it.
+         */
+        Optional<String> signingKeys();
+
+        /** JWK set with public keys only (PADDOCK_AUTH_VERIFICATION_KEYS), for functions that only verify. */
+        Optional<String> verificationKeys();
     }
 }

@@ -15,12 +15,15 @@ import org.junit.jupiter.api.Test;
 
 class ConfigCheckTest {
 
+    private static final String KEYS = io.paddock.shared.auth.SigningKeys.generateJwks();
+
     private static PaddockConfig config(Map<String, String> overrides) {
         Map<String, String> values = new HashMap<>(Map.of(
                 "paddock.database.url", "postgres://app:secret@db.internal:5432/paddock",
                 "paddock.redis.url", "redis://127.0.0.1:6379",
                 "paddock.dynamodb.idempotency-table", "idem",
-                "paddock.dynamodb.refresh-families-table", "families"));
+                "paddock.dynamodb.refresh-families-table", "families",
+                "paddock.auth.signing-keys", KEYS));
         values.putAll(overrides);
         SmallRyeConfig config = new SmallRyeConfigBuilder()
                 .withMapping(PaddockConfig.class)
@@ -58,6 +61,15 @@ class ConfigCheckTest {
         assertTrue(all.contains("'not an origin'"), all);
         assertFalse(all.contains("hunter2"), "passwords must not be printed: " + all);
         assertEquals(5, problems.size(), all);
+    }
+
+    @Test
+    void tokenKeysMustBePresentAndUsable() {
+        List<String> none = ConfigCheck.problems(config(Map.of("paddock.auth.signing-keys", "")));
+        assertEquals(1, none.size(), String.join("\n", none));
+        assertTrue(none.get(0).contains("PADDOCK_AUTH_SIGNING_KEYS"), none.get(0));
+        List<String> garbage = ConfigCheck.problems(config(Map.of("paddock.auth.signing-keys", "{not json")));
+        assertTrue(garbage.get(0).contains("paddock.auth.signing-keys is not a JWK set"), garbage.get(0));
     }
 
     @Test

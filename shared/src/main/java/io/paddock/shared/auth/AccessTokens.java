@@ -1,0 +1,157 @@
+package io.paddock.shared.auth;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import io.paddock.shared.config.PaddockConfig;
+import io.paddock.shared.config.Secrets;
+import io.paddock.shared.ids.Ids;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * RS256 access tokens: issued by the auth function, verified by every function. Verification trusts
+ * nothing in the token before the signature holds: the algorithm is pinned to RS256 (so {@code none}
+ * and HS256-with-the-public-key are refused), the key comes from our own set by {@code kid}, then
+ * iss, aud, exp and nbf (with the configured leeway) and the revocation list are checked.
+ */
+@ApplicationScoped
+public class AccessTokens {
+
+    public record Issued(String token, String tokenId, Instant expiresAt, long expiresInSeconds) {
+    }
+
+    private static final int MAX_TOKEN_LENGTH = 8192;
+
+    private final SigningKeys keys;
+    private final RevokedTokens revoked;
+    private final String issuer;
+    private final String audience;
+    private final Duration ttl;
+    private final Duration skew;
+    private final Clock clock;
+
+    @Inject
+    public AccessTokens(PaddockConfig config, RevokedTokens revoked, Secrets secrets) {
+        this(SigningKeys.parse(secrets.resolve(config.auth().signingKeys()),
+                        secrets.resolve(config.auth().verificationKeys())), revoked,
+                config.auth().issuer(), config.auth().audience(), config.auth().accessTokenTtl(),
+                config.auth().clockSkew(), Clock.systemUTC());
+    }
+
+    public AccessTokens(SigningKeys keys, RevokedTokens revoked, String issuer, String audience, Duration ttl,
+            Duration skew, Clock clock) {
+        this.keys = keys;
+        this.revoked = revoked;
+        this.issuer = issuer;
+        this.audience = audience;
+        this.ttl = ttl;
+        this.skew = skew;
+        this.clock = clock;
+    }
+
+    public Issued issue(UUID userId, String role) {
+        RSAKey key = keys.current().orElseThrow(() -> new IllegalStateException(
+                "this function has no signing key (paddock.auth.signing-keys); it can only verify tokens"));
+        Instant now = clock.instant();
+        Instant expires = now.plus(ttl);
+        String tokenId = Ids.uuidV7().toString();
+        JWTClaimsSet claims = new JWTClaimsSet.Builder()
+                .issuer(issuer)
+                .audience(audience)
+                .subject(userId.toString())
+                .issueTime(Date.from(now))
+                .notBeforeTime(Date.from(now))
+                .expirationTime(Date.from(expires))
+                .jwtID(tokenId)
+                .claim("role", role)
+                .build();
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256)
+                .keyID(key.getKeyID()).type(JOSEObjectType.JWT).build(), claims);
+        try {
+            jwt.sign(new RSASSASigner(key));
+        } catch (JOSEException e) {
+            throw new IllegalStateException("signing failed", e);
+        }
+        return new Issued(jwt.serialize(), tokenId, expires, ttl.toSeconds());
+    }
+
+    public Principal verify(String compact) {
+        if (compact == null || compact.isBlank() || compact.length() > MAX_TOKEN_LENGTH) {
+            throw new InvalidTokenException("empty or oversized token");
+        }
+        SignedJWT jwt;
+        try {
+            jwt = SignedJWT.parse(compact);
+        } catch (ParseException e) {
+            throw new InvalidTokenException("not a signed JWT");
+        }
+        if (!JWSAlgorithm.RS256.equals(jwt.getHeader().getAlgorithm())) {
+            throw new InvalidTokenException("algorithm " + jwt.getHeader().getAlgorithm() + " is not RS256");
+        }
+        RSAKey key = keys.verifying(jwt.getHeader().getKeyID())
+                .orElseThrow(() -> new InvalidTokenException("unknown kid"));
+        try {
+            if (!jwt.verify(new RSASSAVerifier(key))) {
+                throw new InvalidTokenException("bad signature");
+            }
+        } catch (JOSEException e) {
+            throw new InvalidTokenException("signature not verifiable");
+        }
+        JWTClaimsSet claims;
+        try {
+            claims = jwt.getJWTClaimsSet();
+        } catch (ParseException e) {
+            throw new InvalidTokenException("claims unreadable");
+        }
+        Instant now = clock.instant();
+        if (!issuer.equals(claims.getIssuer())) {
+            throw new InvalidTokenException("wrong issuer");
+        }
+        if (claims.getAudience() == null || !claims.getAudience().contains(audience)) {
+            throw new InvalidTokenException("wrong audience");
+        }
+        if (claims.getExpirationTime() == null || !now.minus(skew).isBefore(claims.getExpirationTime().toInstant())) {
+            throw new InvalidTokenException("expired");
+        }
+        if (claims.getNotBeforeTime() != null && now.plus(skew).isBefore(claims.getNotBeforeTime().toInstant())) {
+            throw new InvalidTokenException("not yet valid");
+        }
+        Object role = claims.getClaim("role");
+        if (!(Principal.USER.equals(role) || Principal.ADMIN.equals(role)) || claims.getJWTID() == null) {
+            throw new InvalidTokenException("missing role or jti");
+        }
+        UUID userId;
+        try {
+            userId = UUID.fromString(String.valueOf(claims.getSubject()));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidTokenException("subject is not a user id");
+        }
+        if (revoked.isRevoked(claims.getJWTID())) {
+            throw new InvalidTokenException("revoked");
+        }
+        return new Principal(userId, (String) role, claims.getJWTID(), claims.getExpirationTime().toInstant());
+    }
+
+    /** Logout: the token is refused from now on, by every function. */
+    public void revoke(Principal principal) {
+        revoked.revoke(principal.tokenId(), principal.expiresAt());
+    }
+
+    public Map<String, Object> publicJwks() {
+        return keys.publicJwks();
+    }
+}
