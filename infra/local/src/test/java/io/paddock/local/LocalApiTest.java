@@ -41,7 +41,7 @@ class LocalApiTest {
 
     /**
      * infra/openapi.yaml is the checked-in description of what the API serves. When a route changes,
-     * regenerate it: {@code curl -s http://127.0.0.1:3000/q/openapi > infra/openapi.yaml}.
+     * regenerate it with {@code ./paddock openapi}.
      */
     @Test
     void servedOpenApiDocumentEqualsTheCheckedInOne() throws Exception {
@@ -50,7 +50,7 @@ class LocalApiTest {
         Path checkedIn = repoRoot().resolve("infra/openapi.yaml");
         ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
         assertEquals(yaml.readTree(Files.readString(checkedIn)), yaml.readTree(served),
-                "infra/openapi.yaml differs from the served document; regenerate it (see this test's javadoc)");
+                "infra/openapi.yaml differs from the served document; regenerate it: ./paddock openapi");
     }
 
     static Path repoRoot() {
