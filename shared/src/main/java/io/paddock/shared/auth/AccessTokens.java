@@ -12,6 +12,7 @@ import com.nimbusds.jwt.SignedJWT;
 import io.paddock.shared.config.PaddockConfig;
 import io.paddock.shared.config.Secrets;
 import io.paddock.shared.ids.Ids;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.text.ParseException;
@@ -29,6 +30,7 @@ import java.util.UUID;
  * iss, aud, exp and nbf (with the configured leeway) and the revocation list are checked.
  */
 @ApplicationScoped
+@Startup // keys are read (maybe from Secrets Manager) at init, so SnapStart snapshots hold them
 public class AccessTokens {
 
     public record Issued(String token, String tokenId, Instant expiresAt, long expiresInSeconds) {
