@@ -63,6 +63,60 @@ public class EventStore {
         });
     }
 
+    /**
+     * The caller's events, newest first. Row-level security decides whose rows are visible; the
+     * user_id condition is there for the (user_id, occurred_at, event_id) index, not for safety.
+     */
+    static final String PAGE = "SELECT event_id, user_id, anonymous_id, type, item_id, surface, lane, feed_request_id, "
+            + "occurred_at, received_at, meta::text FROM usage_events "
+            + "WHERE user_id = ? AND (?::text IS NULL OR type = ?) "
+            + "AND occurred_at >= coalesce(?::timestamptz, '-infinity') AND occurred_at < coalesce(?::timestamptz, 'infinity') "
+            + "AND (?::timestamptz IS NULL OR (occurred_at, event_id) < (?::timestamptz, ?::uuid)) "
+            + "ORDER BY occurred_at DESC, event_id DESC LIMIT ?";
+
+    public record Query(UUID userId, String type, java.time.Instant from, java.time.Instant to,
+            EventPage.Cursor after, int limit) {
+    }
+
+    public EventPage page(Actor actor, Query query) throws SQLException {
+        return database.inTransaction(connection -> {
+            actAs(connection, actor);
+            List<EventPage.Item> items = new java.util.ArrayList<>();
+            EventPage.Cursor last = null;
+            try (PreparedStatement select = connection.prepareStatement(PAGE)) {
+                select.setObject(1, query.userId());
+                select.setString(2, query.type());
+                select.setString(3, query.type());
+                select.setTimestamp(4, query.from() == null ? null : Timestamp.from(query.from()));
+                select.setTimestamp(5, query.to() == null ? null : Timestamp.from(query.to()));
+                Timestamp afterAt = query.after() == null ? null : Timestamp.from(query.after().occurredAt());
+                select.setTimestamp(6, afterAt);
+                select.setTimestamp(7, afterAt);
+                select.setObject(8, query.after() == null ? null : query.after().eventId(), Types.OTHER);
+                select.setInt(9, query.limit() + 1);
+                try (java.sql.ResultSet rs = select.executeQuery()) {
+                    while (rs.next()) {
+                        if (items.size() == query.limit()) {
+                            return new EventPage(items, last.encode());
+                        }
+                        java.time.Instant occurred = rs.getTimestamp("occurred_at").toInstant();
+                        UUID id = rs.getObject("event_id", UUID.class);
+                        items.add(new EventPage.Item(id.toString(), str(rs.getObject("user_id")), rs.getString("anonymous_id"),
+                                rs.getString("type"), rs.getString("item_id"), rs.getString("surface"), rs.getString("lane"),
+                                rs.getString("feed_request_id"), Times.format(occurred),
+                                Times.format(rs.getTimestamp("received_at").toInstant()), rs.getString("meta")));
+                        last = new EventPage.Cursor(occurred, id);
+                    }
+                }
+            }
+            return new EventPage(items, null);
+        });
+    }
+
+    private static String str(Object value) {
+        return value == null ? null : value.toString();
+    }
+
     static void actAs(java.sql.Connection connection, Actor actor) throws SQLException {
         try (PreparedStatement settings = connection.prepareStatement(ACT_AS)) {
             settings.setString(1, actor.userId() == null ? "" : actor.userId().toString());

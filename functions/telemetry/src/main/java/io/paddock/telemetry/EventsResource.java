@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.paddock.shared.auth.Caller;
 import io.paddock.shared.auth.Principal;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.WebApplicationException;
@@ -13,6 +15,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.sql.SQLException;
 import java.util.Optional;
+import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -30,10 +33,44 @@ public class EventsResource {
 
     private final Caller caller;
     private final EventIngestion ingestion;
+    private final EventStore store;
 
-    public EventsResource(Caller caller, EventIngestion ingestion) {
+    public EventsResource(Caller caller, EventIngestion ingestion, EventStore store) {
         this.caller = caller;
         this.ingestion = ingestion;
+        this.store = store;
+    }
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "The caller's own usage events, newest first",
+            description = "Admins may read another user's events with ?userId=; others get 403 for it.")
+    @APIResponse(responseCode = "200", description = "One page; nextCursor is null at the end",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = EventPage.class)))
+    public Response list(@QueryParam("type") String type, @QueryParam("from") String from, @QueryParam("to") String to,
+            @QueryParam("cursor") String cursor, @QueryParam("limit") String limit, @QueryParam("userId") String userId) {
+        Principal principal = caller.require();
+        UUID subject = principal.userId();
+        if (userId != null) {
+            caller.requireRole(Principal.ADMIN);
+            subject = QueryParams.uuid("userId", userId);
+        }
+        if (type != null && !UsageEvent.TYPES.contains(type)) {
+            throw QueryParams.invalid("type", "must be one of the event types");
+        }
+        EventStore.Query query = new EventStore.Query(subject, type, QueryParams.instant("from", from),
+                QueryParams.instant("to", to), QueryParams.cursor(cursor), QueryParams.limit(limit));
+        try {
+            EventPage page = store.page(new EventStore.Actor(principal.userId(), null, principal.isAdmin()), query);
+            return Response.ok(page)
+                    .header(HttpHeaders.CACHE_CONTROL, "private, no-cache")
+                    .header(HttpHeaders.VARY, "Authorization")
+                    .build();
+        } catch (SQLException e) {
+            LOG.errorf("usage events not readable: %s", e.getMessage());
+            throw new WebApplicationException("Events cannot be read right now",
+                    Response.status(503).header(HttpHeaders.RETRY_AFTER, "5").build());
+        }
     }
 
     @POST

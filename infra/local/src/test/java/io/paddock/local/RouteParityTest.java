@@ -54,7 +54,6 @@ class RouteParityTest {
             Map.entry("DELETE /v1/follows/entities/{entityId}", 5),
             Map.entry("POST /v1/entities", 5),
             Map.entry("POST /v1/posts/{postId}/actions", 5),
-            Map.entry("GET /v1/events", 6),
             Map.entry("GET /v1/analytics/ctr", 6),
             Map.entry("GET /v1/analytics/funnel", 6));
 

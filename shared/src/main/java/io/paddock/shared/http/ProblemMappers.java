@@ -39,6 +39,11 @@ public class ProblemMappers {
         }
         Response original = e.getResponse();
         int status = original.getStatus();
+        if (original.getEntity() instanceof Problem chosen) {
+            // A resource shaped the problem itself (e.g. field errors of query parameters): keep it.
+            return build(new Problem(chosen.type(), chosen.title(), chosen.status(), chosen.detail(), uri.getPath(),
+                    headers.getHeaderString(RequestIds.HEADER), chosen.errors())).build();
+        }
         if (status >= 500) {
             LOG.errorf(e, "server error %d on %s", status, uri.getPath());
         }
