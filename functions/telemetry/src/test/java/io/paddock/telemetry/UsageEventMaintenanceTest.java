@@ -1,0 +1,80 @@
+package io.paddock.telemetry;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.paddock.embedded.PaddockStoresTestResource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** Retention and partitions, on the real embedded PostgreSQL, through the scheduled handler itself. */
+class UsageEventMaintenanceTest {
+
+    private static Map<String, String> env() {
+        return Map.of("DATABASE_URL", PaddockStoresTestResource.stores().databaseUrl());
+    }
+
+    private static void insert(Connection c, String anon, Instant occurredAt) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO usage_events (event_id, anonymous_id, type, occurred_at) "
+                + "VALUES (?, ?, 'click', ?)")) {
+            s.setObject(1, UUID.randomUUID());
+            s.setString(2, anon);
+            s.setTimestamp(3, Timestamp.from(occurredAt));
+            s.executeUpdate();
+        }
+    }
+
+    private static long count(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                s.setObject(i + 1, args[i]);
+            }
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    @Test
+    void eventsPastTheRetentionAreGoneYoungerOnesStayAndNextMonthsArePrepared() throws Exception {
+        String anon = "maint-" + UUID.randomUUID();
+        try (Connection c = MaintenanceHandler.connect(env())) {
+            insert(c, anon + "-old", Instant.now().minus(Duration.ofDays(31)));
+            insert(c, anon + "-young", Instant.now().minus(Duration.ofDays(29)));
+        }
+        String report = new MaintenanceHandler().run(env());
+        assertTrue(report.matches(".*\"rowsPruned\":[1-9].*"), report);
+        try (Connection c = MaintenanceHandler.connect(env())) {
+            assertEquals(0, count(c, "SELECT count(*) FROM usage_events WHERE anonymous_id = ?", anon + "-old"));
+            assertEquals(1, count(c, "SELECT count(*) FROM usage_events WHERE anonymous_id = ?", anon + "-young"));
+            YearMonth now = YearMonth.now(ZoneOffset.UTC);
+            for (int ahead = 0; ahead <= 2; ahead++) {
+                String name = "usage_events_" + now.plusMonths(ahead).format(DateTimeFormatter.ofPattern("yyyy_MM"));
+                assertEquals(1, count(c, "SELECT count(*) FROM pg_class WHERE relname = ?", name), name);
+            }
+        }
+    }
+
+    @Test
+    void retentionIsConfigurableAndBadValuesAreRefused() {
+        assertTrue(MaintenanceHandler.retention(Map.of("PADDOCK_TELEMETRY_RETENTION_DAYS", "7")).equals(Duration.ofDays(7)));
+        try {
+            MaintenanceHandler.retention(Map.of("PADDOCK_TELEMETRY_RETENTION_DAYS", "0"));
+            throw new AssertionError("0 days must be refused");
+        } catch (IllegalArgumentException expected) {
+            assertTrue(expected.getMessage().contains("PADDOCK_TELEMETRY_RETENTION_DAYS"));
+        }
+    }
+}
