@@ -53,9 +53,7 @@ class RouteParityTest {
             Map.entry("PUT /v1/follows/entities/{entityId}", 5),
             Map.entry("DELETE /v1/follows/entities/{entityId}", 5),
             Map.entry("POST /v1/entities", 5),
-            Map.entry("POST /v1/posts/{postId}/actions", 5),
-            Map.entry("GET /v1/analytics/ctr", 6),
-            Map.entry("GET /v1/analytics/funnel", 6));
+            Map.entry("POST /v1/posts/{postId}/actions", 5));
 
     static final String CATCH_ALL = "ANY $default";
     private static final Set<String> HTTP_METHODS = Set.of("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS");

@@ -1,0 +1,102 @@
+package io.paddock.telemetry;
+
+import io.paddock.shared.auth.Caller;
+import io.paddock.shared.auth.Principal;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.logging.Logger;
+
+/** GET /v1/analytics/ctr and /v1/analytics/funnel: admin only; ranges default to the last 7 days. */
+@Path("/v1/analytics")
+@Tag(name = "Analytics")
+public class AnalyticsResource {
+
+    private static final Logger LOG = Logger.getLogger(AnalyticsResource.class);
+    /** Bounded so that one request can never scan the whole retention window many times over. */
+    static final Duration MAX_RANGE = Duration.ofDays(31);
+
+    private final Caller caller;
+    private final Analytics analytics;
+
+    public AnalyticsResource(Caller caller, Analytics analytics) {
+        this.caller = caller;
+        this.analytics = analytics;
+    }
+
+    @GET
+    @Path("/ctr")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Impressions, clicks and CTR of one item (?itemId) or of the top items")
+    @APIResponse(responseCode = "200", description = "CTR is null where an item has no impressions",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Analytics.CtrReport.class)))
+    public Response ctr(@QueryParam("itemId") String itemId, @QueryParam("from") String from, @QueryParam("to") String to,
+            @QueryParam("limit") String limit) {
+        Principal admin = caller.requireRole(Principal.ADMIN);
+        if (itemId != null && (itemId.isBlank() || itemId.length() > 200)) {
+            throw QueryParams.invalid("itemId", "must be 1 to 200 characters");
+        }
+        Instant[] range = range(from, to);
+        try {
+            return personal(analytics.ctr(admin.userId(), itemId, range[0], range[1], QueryParams.limit(limit)));
+        } catch (SQLException e) {
+            throw unavailable(e);
+        }
+    }
+
+    @GET
+    @Path("/funnel")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Impression → open → like/save/share counts, for one surface (?surface) or all")
+    @APIResponse(responseCode = "200", description = "Counts in the range",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Analytics.Funnel.class)))
+    public Response funnel(@QueryParam("surface") String surface, @QueryParam("from") String from,
+            @QueryParam("to") String to) {
+        Principal admin = caller.requireRole(Principal.ADMIN);
+        if (surface != null && (surface.isBlank() || surface.length() > 64)) {
+            throw QueryParams.invalid("surface", "must be 1 to 64 characters");
+        }
+        Instant[] range = range(from, to);
+        try {
+            return personal(analytics.funnel(admin.userId(), surface, range[0], range[1]));
+        } catch (SQLException e) {
+            throw unavailable(e);
+        }
+    }
+
+    private static Instant[] range(String from, String to) {
+        Instant end = to == null ? Instant.now() : QueryParams.instant("to", to);
+        Instant start = from == null ? end.minus(Duration.ofDays(7)) : QueryParams.instant("from", from);
+        if (!start.isBefore(end)) {
+            throw QueryParams.invalid("from", "must be before to");
+        }
+        if (Duration.between(start, end).compareTo(MAX_RANGE) > 0) {
+            throw QueryParams.invalid("from", "the range may span at most " + MAX_RANGE.toDays() + " days");
+        }
+        return new Instant[] {start, end};
+    }
+
+    private static Response personal(Object body) {
+        return Response.ok(body).header(HttpHeaders.CACHE_CONTROL, "private, no-cache")
+                .header(HttpHeaders.VARY, "Authorization").build();
+    }
+
+    private static WebApplicationException unavailable(SQLException e) {
+        LOG.errorf("analytics query failed: %s", e.getMessage());
+        return new WebApplicationException("Analytics cannot be read right now",
+                Response.status(503).header(HttpHeaders.RETRY_AFTER, "5").build());
+    }
+}
