@@ -1,12 +1,14 @@
 -- Demo data for `./paddock local --seed`: three users, three entities, follows, a block and posts, so
 -- that the feeds have something to show. Fixed ids (UUIDv7 shaped) and ON CONFLICT DO NOTHING make it
--- safe to run on every start. The password hashes are deliberately unusable ("!" is no Argon2 hash):
--- demo accounts cannot log in until the auth function stores real hashes.
+-- safe to run on every start. Every demo account logs in with the password `paddock-demo-2026` (an
+-- Argon2id hash of it, made by the auth function's PasswordHasher); ada is an admin. Demo only: these
+-- rows never reach a deployed database (`./paddock migrate` does not seed).
 INSERT INTO users (id, email, handle, display_name, password_hash, role) VALUES
-    ('01900000-0000-7000-8000-000000000001', 'ada@example.com',   'ada',   'Ada',   '!demo-no-login', 'admin'),
-    ('01900000-0000-7000-8000-000000000002', 'grace@example.com', 'grace', 'Grace', '!demo-no-login', 'user'),
-    ('01900000-0000-7000-8000-000000000003', 'linus@example.com', 'linus', 'Linus', '!demo-no-login', 'user')
-ON CONFLICT DO NOTHING;
+    ('01900000-0000-7000-8000-000000000001', 'ada@example.com',   'ada',   'Ada',   '$argon2id$v=19$m=19456,t=2,p=1$FXJrXQopqSA0tHz7SS4IOg$TkEsvJqkwF8o2XoHjUYrERDeilpaJUtAuNvVdIjm0mQ', 'admin'),
+    ('01900000-0000-7000-8000-000000000002', 'grace@example.com', 'grace', 'Grace', '$argon2id$v=19$m=19456,t=2,p=1$FXJrXQopqSA0tHz7SS4IOg$TkEsvJqkwF8o2XoHjUYrERDeilpaJUtAuNvVdIjm0mQ', 'user'),
+    ('01900000-0000-7000-8000-000000000003', 'linus@example.com', 'linus', 'Linus', '$argon2id$v=19$m=19456,t=2,p=1$FXJrXQopqSA0tHz7SS4IOg$TkEsvJqkwF8o2XoHjUYrERDeilpaJUtAuNvVdIjm0mQ', 'user')
+ON CONFLICT (id) DO UPDATE SET password_hash = EXCLUDED.password_hash
+    WHERE users.password_hash = '!demo-no-login'; -- rows seeded before demo logins existed
 
 INSERT INTO entities (id, kind, name, created_by) VALUES
     ('01900000-0000-7000-8000-000000000101', 'topic', 'Trail running', '01900000-0000-7000-8000-000000000001'),

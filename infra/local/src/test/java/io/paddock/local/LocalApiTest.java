@@ -39,6 +39,18 @@ class LocalApiTest {
                 .body("requestId", notNullValue());
     }
 
+    @Test
+    void seededDemoAccountsLogInWithTheDocumentedPassword() throws Exception {
+        LocalData.seed(PaddockStoresTestResource.stores().databaseUrl());
+        given().contentType("application/json")
+                .body("{\"email\":\"ada@example.com\",\"password\":\"paddock-demo-2026\"}")
+                .when().post("/v1/auth/login")
+                .then().statusCode(200)
+                .body("user.handle", equalTo("ada"))
+                .body("user.role", equalTo("admin"))
+                .body("accessToken", notNullValue());
+    }
+
     /**
      * infra/openapi.yaml is the checked-in description of what the API serves. When a route changes,
      * regenerate it with {@code ./paddock openapi}.

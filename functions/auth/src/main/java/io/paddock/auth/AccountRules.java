@@ -1,0 +1,173 @@
+package io.paddock.auth;
+
+import io.paddock.shared.http.Problem.FieldError;
+import java.nio.charset.StandardCharsets;
+import java.text.Normalizer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * What a new account's fields must look like, and how they are normalised before they are stored or
+ * compared. Plain functions, so the rules are tested directly.
+ *
+ * <ul>
+ * <li>Passwords follow NIST SP 800-63B: 8 to 128 characters counted as Unicode code points, any
+ * printable character (spaces and emoji too), no composition rules, not one of the 1,000 most common
+ * passwords. They are NFKC-normalised before hashing (800-63B §5.1.1.2), so "é" typed composed or
+ * decomposed is the same password. Control characters and unpaired surrogates are refused: they
+ * cannot be typed reliably and have no UTF-8 form.</li>
+ * <li>E-mail addresses are trimmed and their domain lower-cased; the local part keeps its case (the
+ * database compares lower(email) for uniqueness and login). Only the common dot-atom form with an
+ * ASCII host name is accepted.</li>
+ * <li>Handles are {@code ^[a-z0-9_]{3,30}$} as given: nothing is silently rewritten.</li>
+ * <li>Display names are optional, trimmed, NFC-normalised, 1 to 100 code points, without control
+ * characters or the bidirectional overrides that make a name display as something else.</li>
+ * </ul>
+ */
+public final class AccountRules {
+
+    public static final int PASSWORD_MIN = 8;
+    public static final int PASSWORD_MAX = 128;
+    public static final int DISPLAY_NAME_MAX = 100;
+    public static final int EMAIL_MAX = 254;
+
+    private static final Pattern HANDLE = Pattern.compile("[a-z0-9_]{3,30}");
+    private static final Pattern LOCAL_PART = Pattern.compile("[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*");
+    private static final Pattern HOST_LABEL = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
+
+    private AccountRules() {
+    }
+
+    /** The address as stored: trimmed, domain lower-cased; empty when it is not an acceptable address. */
+    public static Optional<String> normaliseEmail(String raw) {
+        if (raw == null) {
+            return Optional.empty();
+        }
+        String email = raw.strip();
+        if (email.length() < 3 || email.length() > EMAIL_MAX) {
+            return Optional.empty();
+        }
+        int at = email.lastIndexOf('@');
+        if (at < 1 || at == email.length() - 1) {
+            return Optional.empty();
+        }
+        String local = email.substring(0, at);
+        String domain = email.substring(at + 1);
+        if (local.length() > 64 || !LOCAL_PART.matcher(local).matches() || !validHost(domain)) {
+            return Optional.empty();
+        }
+        return Optional.of(local + "@" + domain.toLowerCase(Locale.ROOT));
+    }
+
+    private static boolean validHost(String domain) {
+        if (domain.length() > 253) {
+            return false;
+        }
+        String[] labels = domain.split("\\.", -1);
+        if (labels.length < 2) {
+            return false;
+        }
+        for (String label : labels) {
+            if (!HOST_LABEL.matcher(label).matches()) {
+                return false;
+            }
+        }
+        return !labels[labels.length - 1].chars().allMatch(Character::isDigit);
+    }
+
+    public static boolean validHandle(String handle) {
+        return handle != null && HANDLE.matcher(handle).matches();
+    }
+
+    /** The password as it is hashed: NFKC, then UTF-8. */
+    public static byte[] passwordBytes(String password) {
+        return Normalizer.normalize(password, Normalizer.Form.NFKC).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Why a new password is refused, or empty when it is acceptable. */
+    public static Optional<String> passwordProblem(String password) {
+        if (hasUnpairedSurrogate(password)) {
+            return Optional.of("must be valid Unicode text (it has an unpaired surrogate)");
+        }
+        if (password.codePoints().anyMatch(cp -> Character.getType(cp) == Character.CONTROL)) {
+            return Optional.of("must not contain control characters");
+        }
+        String normalised = Normalizer.normalize(password, Normalizer.Form.NFKC);
+        int length = normalised.codePointCount(0, normalised.length());
+        if (length < PASSWORD_MIN) {
+            return Optional.of("must be at least " + PASSWORD_MIN + " characters long");
+        }
+        if (length > PASSWORD_MAX) {
+            return Optional.of("must be at most " + PASSWORD_MAX + " characters long");
+        }
+        if (CommonPasswords.contains(normalised)) {
+            return Optional.of("is one of the most common passwords; choose another");
+        }
+        return Optional.empty();
+    }
+
+    /** The display name as stored (trimmed, NFC), or null when none was given. */
+    public static String normaliseDisplayName(String raw) {
+        return raw == null ? null : Normalizer.normalize(raw.strip(), Normalizer.Form.NFC);
+    }
+
+    public static Optional<String> displayNameProblem(String raw) {
+        if (raw == null) {
+            return Optional.empty();
+        }
+        if (hasUnpairedSurrogate(raw)) {
+            return Optional.of("must be valid Unicode text (it has an unpaired surrogate)");
+        }
+        String name = normaliseDisplayName(raw);
+        if (name.isEmpty()) {
+            return Optional.of("must not be blank when given");
+        }
+        if (name.codePoints().anyMatch(AccountRules::controlOrBidiOverride)) {
+            return Optional.of("must not contain control characters or bidirectional overrides");
+        }
+        if (name.codePointCount(0, name.length()) > DISPLAY_NAME_MAX) {
+            return Optional.of("must be at most " + DISPLAY_NAME_MAX + " characters long");
+        }
+        return Optional.empty();
+    }
+
+    /** Every field error of a registration, in field order; empty when it may proceed. */
+    public static List<FieldError> registrationProblems(String email, String password, String handle, String displayName) {
+        List<FieldError> errors = new ArrayList<>();
+        if (email != null && normaliseEmail(email).isEmpty()) {
+            errors.add(new FieldError("email", "must be an e-mail address like name@example.com"));
+        }
+        if (password != null) {
+            passwordProblem(password).ifPresent(p -> errors.add(new FieldError("password", p)));
+        }
+        if (handle != null && !validHandle(handle)) {
+            errors.add(new FieldError("handle", "must be 3 to 30 characters of a-z, 0-9 and _"));
+        }
+        displayNameProblem(displayName).ifPresent(p -> errors.add(new FieldError("displayName", p)));
+        return errors;
+    }
+
+    private static boolean controlOrBidiOverride(int cp) {
+        return Character.getType(cp) == Character.CONTROL
+                || (cp >= 0x202A && cp <= 0x202E)   // LRE, RLE, PDF, LRO, RLO
+                || (cp >= 0x2066 && cp <= 0x2069);  // LRI, RLI, FSI, PDI
+    }
+
+    static boolean hasUnpairedSurrogate(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c)) {
+                if (i + 1 >= s.length() || !Character.isLowSurrogate(s.charAt(i + 1))) {
+                    return true;
+                }
+                i++;
+            } else if (Character.isLowSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,180 @@
+package io.paddock.auth;
+
+import io.paddock.shared.auth.AccessTokens;
+import io.paddock.shared.auth.Caller;
+import io.paddock.shared.auth.Principal;
+import io.quarkus.resteasy.reactive.jackson.CustomDeserialization;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.sql.SQLException;
+import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import software.amazon.awssdk.core.exception.SdkException;
+
+/**
+ * The contract's Auth routes. Each method is the same five steps: the body is parsed and validated
+ * (strict JSON, Bean Validation) before it runs; then authorize (bearer, where needed), limit
+ * ({@link RequestLimits}), do (plain classes), respond. Mutations are {@code no-store}.
+ */
+@Path("/v1/auth")
+@Tag(name = "Auth")
+public class AuthResource {
+
+    static final String NO_STORE = "no-store";
+
+    private final Caller caller;
+    private final RequestLimits limits;
+    private final Registration registration;
+    private final PasswordLogin passwordLogin;
+    private final RefreshTokens refreshTokens;
+    private final Accounts accounts;
+    private final AccessTokens accessTokens;
+    private final JwksSettings jwks;
+
+    public AuthResource(Caller caller, RequestLimits limits, Registration registration, PasswordLogin passwordLogin,
+            RefreshTokens refreshTokens, Accounts accounts, AccessTokens accessTokens, JwksSettings jwks) {
+        this.caller = caller;
+        this.limits = limits;
+        this.registration = registration;
+        this.passwordLogin = passwordLogin;
+        this.refreshTokens = refreshTokens;
+        this.accounts = accounts;
+        this.accessTokens = accessTokens;
+        this.jwks = jwks;
+    }
+
+    @POST
+    @Path("/register")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @CustomDeserialization(StrictJson.class)
+    @Operation(summary = "Create an account and log it in",
+            description = "Password: 8 to 128 characters, any characters, not one of the 1,000 most common. "
+                    + "Handle: ^[a-z0-9_]{3,30}$. A taken e-mail address or handle is a 409 naming the field.")
+    @APIResponse(responseCode = "201", description = "The account and its first session",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SessionDocument.class)))
+    public Response register(@Valid @NotNull(message = "is required") RegisterRequest body) {
+        limits.admit(RequestLimits.AUTH, "ip:" + caller.clientIp());
+        try {
+            return Response.status(201).entity(registration.register(body)).header(HttpHeaders.CACHE_CONTROL, NO_STORE)
+                    .build();
+        } catch (Accounts.Taken taken) {
+            throw Problems.conflict(taken.fields);
+        } catch (SQLException | SdkException e) {
+            throw new RequestLimits.Unavailable("registration store unavailable", e);
+        }
+    }
+
+    @POST
+    @Path("/login")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @CustomDeserialization(StrictJson.class)
+    @Operation(summary = "Log in with e-mail address and password",
+            description = "A wrong address and a wrong password get the same 401. Limited per client address "
+                    + "(auth category) and per account: after 5 consecutive failures the account backs off "
+                    + "1, 2, 4 … 300 s (429 from any address).")
+    @APIResponse(responseCode = "200", description = "A new session",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SessionDocument.class)))
+    public Response login(@Valid @NotNull(message = "is required") LoginRequest body) {
+        limits.admit(RequestLimits.AUTH, "ip:" + caller.clientIp());
+        try {
+            return Response.ok(passwordLogin.login(body)).header(HttpHeaders.CACHE_CONTROL, NO_STORE).build();
+        } catch (PasswordLogin.Refused refused) {
+            throw new WebApplicationException(Problems.WRONG_CREDENTIALS, 401);
+        } catch (SQLException | SdkException e) {
+            throw new RequestLimits.Unavailable("login store unavailable", e);
+        }
+    }
+
+    @POST
+    @Path("/refresh")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @CustomDeserialization(StrictJson.class)
+    @Operation(summary = "Exchange a refresh token for a new pair",
+            description = "The presented token is spent. Presented again within the grace period (10 s) it gets "
+                    + "the same new pair back; any other reuse is a 401 and revokes the whole token family.")
+    @APIResponse(responseCode = "200", description = "The new pair",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TokenPair.class)))
+    public Response refresh(@Valid @NotNull(message = "is required") RefreshRequest body) {
+        limits.admit(RequestLimits.AUTH, "ip:" + caller.clientIp());
+        try {
+            return Response.ok(refreshTokens.rotate(body.refreshToken())).header(HttpHeaders.CACHE_CONTROL, NO_STORE)
+                    .build();
+        } catch (RefreshTokens.Refused refused) {
+            throw new WebApplicationException(Problems.REFRESH_REFUSED, 401);
+        } catch (SQLException | SdkException e) {
+            throw new RequestLimits.Unavailable("refresh store unavailable", e);
+        }
+    }
+
+    @POST
+    @Path("/logout")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @CustomDeserialization(StrictJson.class)
+    @SecurityRequirement(name = "bearer")
+    @Operation(summary = "End the session",
+            description = "Revokes the refresh token's family (when it is the caller's) and the bearer access token.")
+    @APIResponse(responseCode = "204", description = "Logged out")
+    public Response logout(@Valid @NotNull(message = "is required") RefreshRequest body) {
+        Principal principal = caller.require();
+        limits.admit(RequestLimits.AUTH, "user:" + principal.userId());
+        try {
+            refreshTokens.close(body.refreshToken(), principal.userId());
+            accessTokens.revoke(principal);
+        } catch (RuntimeException e) {
+            // DynamoDB or the Redis denylist did not take it: the client must not believe it is logged out.
+            throw new RequestLimits.Unavailable("logout store unavailable", e);
+        }
+        return Response.noContent().header(HttpHeaders.CACHE_CONTROL, NO_STORE).build();
+    }
+
+    @GET
+    @Path("/me")
+    @Produces(MediaType.APPLICATION_JSON)
+    @SecurityRequirement(name = "bearer")
+    @Operation(summary = "The caller's account", description = "Category read. Personal: private, no-cache.")
+    @APIResponse(responseCode = "200", description = "The account of the bearer token",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MeDocument.class)))
+    public Response me() {
+        Principal principal = caller.require();
+        limits.admit(RequestLimits.READ, "user:" + principal.userId());
+        Accounts.Account account;
+        try {
+            account = accounts.findById(principal.userId()).orElseThrow(Problems::accountGone);
+        } catch (SQLException e) {
+            throw new RequestLimits.Unavailable("account store unavailable", e);
+        }
+        return Response.ok(new MeDocument(UserDocument.of(account)))
+                .header(HttpHeaders.CACHE_CONTROL, "private, no-cache")
+                .header(HttpHeaders.VARY, HttpHeaders.AUTHORIZATION)
+                .build();
+    }
+
+    @GET
+    @Path("/jwks.json")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "The public keys that verify access tokens",
+            description = "JWK set of the current and the previous signing key (by kid). Publicly cacheable.")
+    @APIResponse(responseCode = "200", description = "JWK set (RFC 7517)",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Map.class)))
+    public Response jwks() {
+        limits.admit(RequestLimits.AUTH, "ip:" + caller.clientIp());
+        return Response.ok(accessTokens.publicJwks()).header(HttpHeaders.CACHE_CONTROL, jwks.cacheControl()).build();
+    }
+}

@@ -1,0 +1,356 @@
+package io.paddock.auth;
+
+import io.paddock.shared.auth.AccessTokens;
+import io.paddock.shared.auth.Principal;
+import io.paddock.shared.config.PaddockConfig;
+import io.paddock.shared.ids.Ids;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import javax.crypto.Cipher;
+import javax.crypto.Mac;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+import org.jboss.logging.Logger;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+
+/**
+ * Refresh tokens as rotating families (RFC 9700 §4.14.2), one DynamoDB item per login.
+ *
+ * <p>A token is {@code <familyId>.<secret>}: 32 random bytes, Base64url. Only the SHA-256 of the secret
+ * is stored ({@code currentHash}); a stolen table does not hold a usable token. Each refresh spends the
+ * presented token and writes the next one with a conditional update
+ * ({@code currentHash = :presented AND revoked = false}), so of two refreshes racing with one token
+ * exactly one rotates.
+ *
+ * <p>Multi-tab grace (contract): the spent token stays recognisable as {@code parentHash} together with
+ * the pair that replaced it, encrypted with AES-256-GCM under HMAC-SHA256(parent secret, "paddock-grace").
+ * Presented again within the grace period, the parent gets that same pair back — the loser of a race, or
+ * a second tab, ends up with the one pair that was minted. Only a holder of the parent can decrypt it;
+ * the table alone cannot. Any other spent token (the parent after the grace period, or an older one)
+ * means the family's tokens leaked: the family is revoked, and so is its newest access token.
+ */
+@ApplicationScoped
+public class RefreshTokens {
+
+    private static final Logger LOG = Logger.getLogger(RefreshTokens.class);
+
+    /** What a refresh token looks like: a UUID, a dot, 43 Base64url characters (32 bytes). */
+    public static final String TOKEN_PATTERN =
+            "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\\.[A-Za-z0-9_-]{43}$";
+    private static final java.util.regex.Pattern TOKEN = java.util.regex.Pattern.compile(TOKEN_PATTERN);
+    static final int SECRET_BYTES = 32;
+    private static final byte[] GRACE_KEY_LABEL = "paddock-grace".getBytes(StandardCharsets.US_ASCII);
+
+    // Attributes of a family item (template.yaml: RefreshTokenFamiliesTable, key familyId, GSI byUser).
+    static final String FAMILY_ID = "familyId";
+    static final String USER_ID = "userId";
+    static final String ROLE = "role";
+    static final String CURRENT_HASH = "currentHash";
+    static final String PARENT_HASH = "parentHash";
+    static final String CREATED_AT = "createdAt";
+    static final String ROTATED_AT = "rotatedAt";
+    static final String EXPIRES_AT = "expiresAt";
+    static final String REVOKED = "revoked";
+    static final String GRACE_PAIR = "gracePair";
+    static final String ACCESS_TOKEN_ID = "accessTokenId";
+    static final String ACCESS_EXPIRES_AT = "accessExpiresAt";
+
+    static final String NEW_FAMILY_CONDITION = "attribute_not_exists(#familyId)";
+    static final String ROTATE = "SET #currentHash = :next, #parentHash = :presented, #rotatedAt = :now, "
+            + "#expiresAt = :expires, #gracePair = :gracePair, #role = :role, #accessTokenId = :accessTokenId, "
+            + "#accessExpiresAt = :accessExpiresAt";
+    static final String ONLY_IF_CURRENT = "#currentHash = :presented AND #revoked = :false";
+    static final String REVOKE = "SET #revoked = :true REMOVE #gracePair";
+    static final String ONLY_IF_OWNED_BY = "#userId = :userId";
+
+    /** The presented token was not usable: 401. The message is for logs only. */
+    public static class Refused extends Exception {
+        Refused(String reason) {
+            super(reason, null, false, false);
+        }
+    }
+
+    record Presented(String familyId, byte[] secret, String hash) {
+    }
+
+    private final DynamoDbClient dynamo;
+    private final String table;
+    private final AccessTokens accessTokens;
+    private final Accounts accounts;
+    private final Duration ttl;
+    private final Duration grace;
+    private final SecureRandom random = new SecureRandom();
+
+    public RefreshTokens(DynamoDbClient dynamo, PaddockConfig config, AccessTokens accessTokens, Accounts accounts,
+            RefreshTokenSettings settings) {
+        this.dynamo = dynamo;
+        this.table = config.dynamodb().refreshFamiliesTable();
+        this.accessTokens = accessTokens;
+        this.accounts = accounts;
+        this.ttl = settings.ttl();
+        this.grace = settings.gracePeriod();
+    }
+
+    /** A new family for a login or registration: its first refresh token and an access token. */
+    public TokenPair open(UUID userId, String role) {
+        String familyId = Ids.uuidV7().toString();
+        byte[] secret = newSecret();
+        AccessTokens.Issued access = accessTokens.issue(userId, role);
+        Instant now = Instant.now();
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put(FAMILY_ID, s(familyId));
+        item.put(USER_ID, s(userId.toString()));
+        item.put(ROLE, s(role));
+        item.put(CURRENT_HASH, s(hash(secret)));
+        item.put(CREATED_AT, s(Times.format(now)));
+        item.put(ROTATED_AT, n(now.toEpochMilli()));
+        item.put(EXPIRES_AT, n(now.plus(ttl).getEpochSecond()));
+        item.put(REVOKED, AttributeValue.fromBool(false));
+        item.put(ACCESS_TOKEN_ID, s(access.tokenId()));
+        item.put(ACCESS_EXPIRES_AT, n(access.expiresAt().getEpochSecond()));
+        dynamo.putItem(r -> r.tableName(table).item(item).conditionExpression(NEW_FAMILY_CONDITION)
+                .expressionAttributeNames(Map.of("#familyId", FAMILY_ID)));
+        return new TokenPair(access.token(), familyId + "." + encode(secret), access.expiresInSeconds());
+    }
+
+    /**
+     * Spends the presented token and returns the next pair (or, within the grace period, the pair its
+     * first use already got). Throws {@link Refused} for anything else, revoking the family on reuse.
+     */
+    public TokenPair rotate(String token) throws Refused, SQLException {
+        Presented presented = parse(token).orElseThrow(() -> new Refused("malformed"));
+        Map<String, AttributeValue> family = read(presented.familyId());
+        if (family == null) {
+            throw new Refused("no such family");
+        }
+        if (unusable(family)) {
+            throw new Refused("family revoked or expired");
+        }
+        if (same(presented.hash(), str(family, CURRENT_HASH))) {
+            UUID userId = UUID.fromString(str(family, USER_ID));
+            // The role is read afresh, so a demoted admin's next access token says so; a deleted user stops here.
+            Optional<Accounts.Account> account = accounts.findById(userId);
+            if (account.isEmpty()) {
+                revoke(family, "account gone");
+                throw new Refused("account gone");
+            }
+            try {
+                return rotateFrom(presented, account.get().role(), userId);
+            } catch (ConditionalCheckFailedException lostRace) {
+                LOG.debugf("family %s: lost a rotation race, answering from the grace pair", presented.familyId());
+                family = read(presented.familyId()); // the winner's write, with its pair for us
+                if (family == null || unusable(family)) {
+                    throw new Refused("family revoked during the race");
+                }
+            }
+        }
+        if (same(presented.hash(), str(family, PARENT_HASH)) && withinGrace(family)) {
+            Optional<TokenPair> again = openGracePair(presented, family);
+            if (again.isPresent()) {
+                return again.get();
+            }
+        }
+        revoke(family, "reuse of a spent refresh token");
+        throw new Refused("reuse");
+    }
+
+    /**
+     * Logout: revokes the token's family when it belongs to {@code userId} (anyone else's, or an unknown
+     * one, is left alone) and the family's newest access token. Returns whether a family was revoked.
+     */
+    public boolean close(String token, UUID userId) {
+        Optional<Presented> presented = parse(token);
+        if (presented.isEmpty()) {
+            return false;
+        }
+        Map<String, AttributeValue> family = read(presented.get().familyId());
+        if (family == null || !userId.toString().equals(str(family, USER_ID))) {
+            return false;
+        }
+        try {
+            dynamo.updateItem(r -> r.tableName(table).key(key(presented.get().familyId()))
+                    .updateExpression(REVOKE).conditionExpression(ONLY_IF_OWNED_BY)
+                    .expressionAttributeNames(Map.of("#revoked", REVOKED, "#gracePair", GRACE_PAIR, "#userId", USER_ID))
+                    .expressionAttributeValues(Map.of(":true", AttributeValue.fromBool(true), ":userId", s(userId.toString()))));
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+        revokeNewestAccessToken(family);
+        return true;
+    }
+
+    private TokenPair rotateFrom(Presented presented, String role, UUID userId) {
+        byte[] next = newSecret();
+        AccessTokens.Issued access = accessTokens.issue(userId, role);
+        TokenPair pair = new TokenPair(access.token(), presented.familyId() + "." + encode(next), access.expiresInSeconds());
+        Instant now = Instant.now();
+        Map<String, String> names = new HashMap<>();
+        for (String attribute : new String[] {CURRENT_HASH, PARENT_HASH, ROTATED_AT, EXPIRES_AT, GRACE_PAIR, ROLE,
+                ACCESS_TOKEN_ID, ACCESS_EXPIRES_AT, REVOKED}) {
+            names.put("#" + attribute, attribute);
+        }
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":next", s(hash(next)));
+        values.put(":presented", s(presented.hash()));
+        values.put(":now", n(now.toEpochMilli()));
+        values.put(":expires", n(now.plus(ttl).getEpochSecond()));
+        values.put(":gracePair", s(seal(presented, pair, access.expiresAt())));
+        values.put(":role", s(role));
+        values.put(":accessTokenId", s(access.tokenId()));
+        values.put(":accessExpiresAt", n(access.expiresAt().getEpochSecond()));
+        values.put(":false", AttributeValue.fromBool(false));
+        // If this throws ConditionalCheckFailed, the access token minted above never leaves this method.
+        dynamo.updateItem(r -> r.tableName(table).key(key(presented.familyId())).updateExpression(ROTATE)
+                .conditionExpression(ONLY_IF_CURRENT).expressionAttributeNames(names).expressionAttributeValues(values));
+        return pair;
+    }
+
+    private Optional<TokenPair> openGracePair(Presented presented, Map<String, AttributeValue> family) {
+        String sealed = str(family, GRACE_PAIR);
+        if (sealed == null) {
+            return Optional.empty();
+        }
+        try {
+            byte[] blob = Base64.getDecoder().decode(sealed);
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.DECRYPT_MODE, graceKey(presented.secret()), new GCMParameterSpec(128, blob, 0, 12));
+            cipher.updateAAD(presented.familyId().getBytes(StandardCharsets.US_ASCII));
+            String[] parts = new String(cipher.doFinal(blob, 12, blob.length - 12), StandardCharsets.UTF_8).split("\n");
+            long expiresIn = Math.max(0, Long.parseLong(parts[2]) - Instant.now().getEpochSecond());
+            return Optional.of(new TokenPair(parts[0], parts[1], expiresIn));
+        } catch (GeneralSecurityException | RuntimeException e) {
+            LOG.warnf("grace pair of family %s not readable: %s", presented.familyId(), e.getClass().getSimpleName());
+            return Optional.empty();
+        }
+    }
+
+    private String seal(Presented parent, TokenPair pair, Instant accessExpiresAt) {
+        try {
+            byte[] iv = new byte[12];
+            random.nextBytes(iv);
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.ENCRYPT_MODE, graceKey(parent.secret()), new GCMParameterSpec(128, iv));
+            cipher.updateAAD(parent.familyId().getBytes(StandardCharsets.US_ASCII));
+            byte[] sealed = cipher.doFinal((pair.accessToken() + "\n" + pair.refreshToken() + "\n"
+                    + accessExpiresAt.getEpochSecond()).getBytes(StandardCharsets.UTF_8));
+            byte[] blob = new byte[iv.length + sealed.length];
+            System.arraycopy(iv, 0, blob, 0, iv.length);
+            System.arraycopy(sealed, 0, blob, iv.length, sealed.length);
+            return Base64.getEncoder().encodeToString(blob);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM unavailable", e);
+        }
+    }
+
+    private static SecretKeySpec graceKey(byte[] parentSecret) throws GeneralSecurityException {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(parentSecret, "HmacSHA256"));
+        return new SecretKeySpec(mac.doFinal(GRACE_KEY_LABEL), "AES");
+    }
+
+    private void revoke(Map<String, AttributeValue> family, String why) {
+        String familyId = str(family, FAMILY_ID);
+        LOG.warnf("refresh-token family %s revoked: %s", familyId, why);
+        dynamo.updateItem(r -> r.tableName(table).key(key(familyId)).updateExpression(REVOKE)
+                .expressionAttributeNames(Map.of("#revoked", REVOKED, "#gracePair", GRACE_PAIR))
+                .expressionAttributeValues(Map.of(":true", AttributeValue.fromBool(true))));
+        revokeNewestAccessToken(family);
+    }
+
+    /** The family's newest access token goes on the denylist too: whoever holds it loses it at once. */
+    private void revokeNewestAccessToken(Map<String, AttributeValue> family) {
+        String tokenId = str(family, ACCESS_TOKEN_ID);
+        String expires = family.containsKey(ACCESS_EXPIRES_AT) ? family.get(ACCESS_EXPIRES_AT).n() : null;
+        if (tokenId == null || expires == null) {
+            return;
+        }
+        Instant expiresAt = Instant.ofEpochSecond(Long.parseLong(expires));
+        if (expiresAt.isAfter(Instant.now())) {
+            accessTokens.revoke(new Principal(UUID.fromString(str(family, USER_ID)), str(family, ROLE), tokenId, expiresAt));
+        }
+    }
+
+    private Map<String, AttributeValue> read(String familyId) {
+        Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).key(key(familyId)).consistentRead(true))
+                .item();
+        return item == null || item.isEmpty() ? null : item;
+    }
+
+    private boolean unusable(Map<String, AttributeValue> family) {
+        AttributeValue revoked = family.get(REVOKED);
+        if (revoked != null && Boolean.TRUE.equals(revoked.bool())) {
+            return true;
+        }
+        AttributeValue expires = family.get(EXPIRES_AT);
+        return expires == null || Long.parseLong(expires.n()) <= Instant.now().getEpochSecond();
+    }
+
+    private boolean withinGrace(Map<String, AttributeValue> family) {
+        AttributeValue rotated = family.get(ROTATED_AT);
+        return rotated != null
+                && Instant.now().toEpochMilli() - Long.parseLong(rotated.n()) <= grace.toMillis();
+    }
+
+    static Optional<Presented> parse(String token) {
+        if (token == null || !TOKEN.matcher(token).matches()) {
+            return Optional.empty();
+        }
+        int dot = token.indexOf('.');
+        byte[] secret = Base64.getUrlDecoder().decode(token.substring(dot + 1));
+        return Optional.of(new Presented(token.substring(0, dot), secret, hash(secret)));
+    }
+
+    private byte[] newSecret() {
+        byte[] secret = new byte[SECRET_BYTES];
+        random.nextBytes(secret);
+        return secret;
+    }
+
+    static String hash(byte[] secret) {
+        try {
+            return encode(MessageDigest.getInstance("SHA-256").digest(secret));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static boolean same(String a, String b) {
+        return a != null && b != null
+                && MessageDigest.isEqual(a.getBytes(StandardCharsets.US_ASCII), b.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private static String encode(byte[] bytes) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    private static Map<String, AttributeValue> key(String familyId) {
+        return Map.of(FAMILY_ID, s(familyId));
+    }
+
+    private static String str(Map<String, AttributeValue> item, String name) {
+        AttributeValue v = item.get(name);
+        return v == null ? null : v.s();
+    }
+
+    private static AttributeValue s(String value) {
+        return AttributeValue.fromS(value);
+    }
+
+    private static AttributeValue n(long value) {
+        return AttributeValue.fromN(Long.toString(value));
+    }
+}

@@ -1,0 +1,25 @@
+package io.paddock.auth;
+
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import jakarta.validation.constraints.NotNull;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+/** POST /v1/auth/register. Field rules: {@link AccountRules}; every broken field is reported at once. */
+@Schema(name = "RegisterRequest")
+@ValidRegistration
+public record RegisterRequest(
+        @Schema(required = true, maxLength = AccountRules.EMAIL_MAX, example = "ada@example.com")
+        @NotNull(message = "is required") @JsonDeserialize(using = StrictJson.Text.class) String email,
+        @Schema(required = true, minLength = AccountRules.PASSWORD_MIN, maxLength = AccountRules.PASSWORD_MAX,
+                description = "8 to 128 characters, any characters; not one of the 1,000 most common passwords")
+        @NotNull(message = "is required") @JsonDeserialize(using = StrictJson.Text.class) String password,
+        @Schema(required = true, pattern = "^[a-z0-9_]{3,30}$", example = "ada")
+        @NotNull(message = "is required") @JsonDeserialize(using = StrictJson.Text.class) String handle,
+        @Schema(maxLength = AccountRules.DISPLAY_NAME_MAX, example = "Ada Lovelace")
+        @JsonDeserialize(using = StrictJson.Text.class) String displayName) {
+
+    @Override
+    public String toString() {
+        return "RegisterRequest[handle=" + handle + "]"; // never the password (or the address) in a log line
+    }
+}

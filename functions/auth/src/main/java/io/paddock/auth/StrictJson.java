@@ -1,0 +1,44 @@
+package io.paddock.auth;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import java.io.IOException;
+import java.lang.reflect.Type;
+import java.util.function.BiFunction;
+
+/**
+ * How the auth routes read request bodies: strictly. A field the route does not know, a key given
+ * twice, or anything after the object is a 400 (the application-wide mapper ignores unknown fields);
+ * it is applied per route with {@code @CustomDeserialization(StrictJson.class)} so other functions
+ * sharing an app (the local stack) keep their own rules.
+ */
+public class StrictJson implements BiFunction<ObjectMapper, Type, ObjectReader> {
+
+    @Override
+    public ObjectReader apply(ObjectMapper mapper, Type type) {
+        return mapper.readerFor(mapper.constructType(type))
+                .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .with(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    }
+
+    /**
+     * A JSON string and nothing else: Jackson would otherwise turn {@code 123} or {@code true} into the
+     * text "123"/"true", and a password field must never be guessed from a number.
+     */
+    public static class Text extends JsonDeserializer<String> {
+        @Override
+        public String deserialize(JsonParser parser, DeserializationContext context) throws IOException {
+            if (parser.currentToken() == JsonToken.VALUE_STRING) {
+                return parser.getText();
+            }
+            return (String) context.handleUnexpectedToken(String.class, parser);
+        }
+    }
+}

@@ -1,0 +1,219 @@
+package io.paddock.auth;
+
+import static io.paddock.auth.AuthApi.PROBLEM;
+import static io.paddock.auth.AuthApi.me;
+import static io.paddock.auth.AuthApi.newIp;
+import static io.paddock.auth.AuthApi.refresh;
+import static org.hamcrest.Matchers.containsString;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.paddock.embedded.PaddockStoresTestResource;
+import io.paddock.shared.config.PaddockConfig;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import jakarta.inject.Inject;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * Refresh-token rotation, reuse detection (RFC 9700) and the contract's multi-tab grace. The grace period
+ * is 1 s in the test configuration, so "after the grace period" is a short sleep.
+ */
+@QuarkusTest
+@QuarkusTestResource(PaddockStoresTestResource.class)
+class RefreshTokenTest {
+
+    @Inject
+    RefreshTokens refreshTokens;
+
+    @Inject
+    DynamoDbClient dynamo;
+
+    @Inject
+    PaddockConfig config;
+
+    @Inject
+    RefreshTokenSettings settings;
+
+    @Test
+    void reuseOfASpentTokenAfterTheGracePeriodRevokesTheWholeFamily() throws Exception {
+        AuthApi.Account account = AuthApi.register();
+        String a = account.refreshToken();
+        Response b = refresh(newIp(), a);
+        b.then().statusCode(200);
+
+        Thread.sleep(settings.gracePeriod().toMillis() + 300);
+        refresh(newIp(), a).then().statusCode(401).contentType(PROBLEM).body("detail", containsString("log in again"));
+
+        refresh(newIp(), b.path("refreshToken")).then().statusCode(401);
+        assertTrue(family(a).get(RefreshTokens.REVOKED).bool());
+        // The newest access token of the family is refused at once, too.
+        me(b.path("accessToken")).then().statusCode(401);
+    }
+
+    @Test
+    void theImmediateParentWithinTheGracePeriodGetsTheSamePairBack() {
+        AuthApi.Account account = AuthApi.register();
+        String a = account.refreshToken();
+        Response first = refresh(newIp(), a);
+        Response second = refresh(newIp(), a);
+        first.then().statusCode(200);
+        second.then().statusCode(200);
+        assertEquals(first.<String>path("refreshToken"), second.path("refreshToken"));
+        assertEquals(first.<String>path("accessToken"), second.path("accessToken"));
+        // B is not spent by the grace answer: it rotates normally.
+        Response c = refresh(newIp(), first.path("refreshToken"));
+        c.then().statusCode(200);
+        assertNotEquals(first.<String>path("refreshToken"), c.path("refreshToken"));
+        me(c.path("accessToken")).then().statusCode(200);
+    }
+
+    @Test
+    void anOlderAncestorIsReuseEvenWithinTheGracePeriod() {
+        AuthApi.Account account = AuthApi.register();
+        String a = account.refreshToken();
+        String b = refresh(newIp(), a).path("refreshToken");
+        String c = refresh(newIp(), b).path("refreshToken");
+        refresh(newIp(), a).then().statusCode(401);
+        refresh(newIp(), c).then().statusCode(401);
+    }
+
+    @Test
+    void twoParallelRefreshesOfOneTokenBothGetTheSameOnePair() throws Exception {
+        AuthApi.Account account = AuthApi.register();
+        String a = account.refreshToken();
+        List<Response> answers = race(2, () -> refresh(newIp(), a));
+        Set<String> refreshTokensSeen = new HashSet<>();
+        Set<String> accessTokensSeen = new HashSet<>();
+        for (Response r : answers) {
+            r.then().statusCode(200);
+            refreshTokensSeen.add(r.path("refreshToken"));
+            accessTokensSeen.add(r.path("accessToken"));
+        }
+        assertEquals(1, refreshTokensSeen.size(), "one pair minted");
+        assertEquals(1, accessTokensSeen.size());
+        String b = refreshTokensSeen.iterator().next();
+        Map<String, AttributeValue> family = family(a);
+        assertEquals(RefreshTokens.hash(secret(b)), family.get(RefreshTokens.CURRENT_HASH).s(), "the stored token is the one returned");
+        assertEquals(RefreshTokens.hash(secret(a)), family.get(RefreshTokens.PARENT_HASH).s());
+    }
+
+    /**
+     * The race itself, without the Lambda adapter (which serialises requests like one Lambda container):
+     * eight threads rotate one token at once against DynamoDB. The conditional write lets one rotate;
+     * the others find its pair through the grace path. Exactly one pair exists afterwards.
+     */
+    @Test
+    void concurrentRotationsOfOneTokenMintExactlyOnePair() throws Exception {
+        UUID userId = UUID.fromString(AuthApi.register().id());
+        for (int round = 0; round < 5; round++) {
+            String a = refreshTokens.open(userId, "user").refreshToken();
+            List<TokenPair> pairs = race(8, () -> refreshTokens.rotate(a));
+            Set<String> minted = new HashSet<>();
+            pairs.forEach(p -> minted.add(p.refreshToken() + " " + p.accessToken()));
+            assertEquals(1, minted.size(), "round " + round + ": " + minted.size() + " pairs");
+            assertEquals(RefreshTokens.hash(secret(pairs.get(0).refreshToken())),
+                    family(a).get(RefreshTokens.CURRENT_HASH).s());
+        }
+    }
+
+    @Test
+    void malformedTokensAre400AndUnknownOnes401() {
+        for (String bad : List.of("", "nope", UUID.randomUUID().toString(), UUID.randomUUID() + ".short",
+                UUID.randomUUID() + "." + "A".repeat(42) + "=", "../" + UUID.randomUUID() + "." + "A".repeat(43))) {
+            AuthApi.post(newIp(), "/v1/auth/refresh", AuthApi.json("refreshToken", bad))
+                    .then().statusCode(400).contentType(PROBLEM).body("errors[0].field", org.hamcrest.Matchers.equalTo("refreshToken"));
+        }
+        String unknown = UUID.randomUUID() + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[32]);
+        refresh(newIp(), unknown).then().statusCode(401).contentType(PROBLEM);
+    }
+
+    @Test
+    void aWrongSecretForAnExistingFamilyIsReuseAndRevokesIt() {
+        AuthApi.Account account = AuthApi.register();
+        String familyId = account.refreshToken().substring(0, 36);
+        String forged = familyId + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[32]);
+        refresh(newIp(), forged).then().statusCode(401);
+        refresh(newIp(), account.refreshToken()).then().statusCode(401);
+    }
+
+    @Test
+    void anExpiredFamilyIsRefused() {
+        AuthApi.Account account = AuthApi.register();
+        String familyId = account.refreshToken().substring(0, 36);
+        dynamo.updateItem(r -> r.tableName(config.dynamodb().refreshFamiliesTable())
+                .key(Map.of(RefreshTokens.FAMILY_ID, AttributeValue.fromS(familyId)))
+                .updateExpression("SET expiresAt = :past")
+                .expressionAttributeValues(Map.of(":past", AttributeValue.fromN(
+                        Long.toString(Instant.now().minusSeconds(1).getEpochSecond())))));
+        refresh(newIp(), account.refreshToken()).then().statusCode(401);
+    }
+
+    @Test
+    void familiesAreStoredWithHashesOnlyAndASlidingExpiry() {
+        AuthApi.Account account = AuthApi.register();
+        String a = account.refreshToken();
+        Map<String, AttributeValue> family = family(a);
+        assertEquals(account.id(), family.get(RefreshTokens.USER_ID).s());
+        assertFalse(family.values().stream().anyMatch(v -> v.s() != null && v.s().contains(a.substring(37))),
+                "the secret itself is never stored");
+        long expires = Long.parseLong(family.get(RefreshTokens.EXPIRES_AT).n());
+        long in30Days = Instant.now().plus(java.time.Duration.ofDays(30)).getEpochSecond();
+        assertTrue(Math.abs(expires - in30Days) < 60, "expiresAt " + expires);
+        assertTrue(family.get(RefreshTokens.CREATED_AT).s().matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z"));
+        String b = refresh(newIp(), a).path("refreshToken");
+        Map<String, AttributeValue> rotated = family(b);
+        assertFalse(rotated.get(RefreshTokens.GRACE_PAIR).s().contains(b.substring(37)), "the grace pair is encrypted");
+        assertThrows(RefreshTokens.Refused.class, () -> refreshTokens.rotate(null));
+    }
+
+    private Map<String, AttributeValue> family(String token) {
+        return dynamo.getItem(r -> r.tableName(config.dynamodb().refreshFamiliesTable()).consistentRead(true)
+                .key(Map.of(RefreshTokens.FAMILY_ID, AttributeValue.fromS(token.substring(0, 36))))).item();
+    }
+
+    private static byte[] secret(String token) {
+        return Base64.getUrlDecoder().decode(token.substring(37));
+    }
+
+    private static <T> List<T> race(int threads, Callable<T> task) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<T>> futures = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    return task.call();
+                }));
+            }
+            start.countDown();
+            List<T> results = new ArrayList<>();
+            for (Future<T> f : futures) {
+                results.add(f.get());
+            }
+            return results;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}
