@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Benchmark (not a test): median login time of an unknown e-mail vs a wrong password.
+# Starts ./paddock local on a scratch data directory and port with the brute-force limits raised
+# (otherwise the 21st request from one address is a 429), runs LoginTiming.java, stops the API.
+# Usage: load-tests/auth/login-timing.sh [rounds]   (from anywhere; default 300 rounds)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+rounds=${1:-300}
+port=${PADDOCK_BENCH_PORT:-3921}
+scratch=$(mktemp -d)
+trap 'kill -TERM $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -rf "$scratch"' EXIT
+PADDOCK_PORT=$port PADDOCK_DATA_DIR="$scratch/data" \
+PADDOCK_AUTH_LIMITS_AUTH_REQUESTS=1000000 PADDOCK_AUTH_LIMITS_FAILURES_BEFORE_BACKOFF=1000000 \
+    ./paddock local > "$scratch/log" 2>&1 &
+pid=$!
+for _ in $(seq 1 240); do
+    grep -q "ready at" "$scratch/log" 2>/dev/null && break
+    kill -0 $pid 2>/dev/null || { cat "$scratch/log" >&2; exit 1; }
+    sleep 0.5
+done
+grep -q "ready at" "$scratch/log" || { cat "$scratch/log" >&2; echo "the local API did not start" >&2; exit 1; }
+JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
+"$JAVA" load-tests/auth/LoginTiming.java "http://127.0.0.1:$port" "$rounds"
