@@ -10,7 +10,7 @@ port=${PADDOCK_BENCH_PORT:-3921}
 scratch=$(mktemp -d)
 trap 'kill -TERM $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -rf "$scratch"' EXIT
 PADDOCK_PORT=$port PADDOCK_DATA_DIR="$scratch/data" \
-PADDOCK_AUTH_LIMITS_AUTH_REQUESTS=1000000 PADDOCK_AUTH_LIMITS_FAILURES_BEFORE_BACKOFF=1000000 \
+PADDOCK_RATE_LIMITS_POLICIES="{categories: {auth: {limit: 1000000, burst: 1000000}}}" PADDOCK_AUTH_LOGIN_BACKOFF_AFTER_FAILURES=1000000 \
     ./paddock local > "$scratch/log" 2>&1 &
 pid=$!
 for _ in $(seq 1 240); do

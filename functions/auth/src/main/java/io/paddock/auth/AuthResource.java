@@ -3,6 +3,9 @@ package io.paddock.auth;
 import io.paddock.shared.auth.AccessTokens;
 import io.paddock.shared.auth.Caller;
 import io.paddock.shared.auth.Principal;
+import io.paddock.shared.http.ServiceUnavailable;
+import io.paddock.shared.ratelimit.Category;
+import io.paddock.shared.ratelimit.RateLimited;
 import io.quarkus.resteasy.reactive.jackson.CustomDeserialization;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -27,8 +30,8 @@ import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * The contract's Auth routes. Each method is the same five steps: the body is parsed and validated
- * (strict JSON, Bean Validation) before it runs; then authorize (bearer, where needed), limit
- * ({@link RequestLimits}), do (plain classes), respond. Mutations are {@code no-store}.
+ * (strict JSON, Bean Validation) and limited ({@link RateLimited}, counted before the body is read) before
+ * it runs; then authorize (bearer, where needed), do (plain classes), respond. Mutations are {@code no-store}.
  */
 @Path("/v1/auth")
 @Tag(name = "Auth")
@@ -37,7 +40,6 @@ public class AuthResource {
     static final String NO_STORE = "no-store";
 
     private final Caller caller;
-    private final RequestLimits limits;
     private final Registration registration;
     private final PasswordLogin passwordLogin;
     private final RefreshTokens refreshTokens;
@@ -45,10 +47,9 @@ public class AuthResource {
     private final AccessTokens accessTokens;
     private final JwksSettings jwks;
 
-    public AuthResource(Caller caller, RequestLimits limits, Registration registration, PasswordLogin passwordLogin,
+    public AuthResource(Caller caller, Registration registration, PasswordLogin passwordLogin,
             RefreshTokens refreshTokens, Accounts accounts, AccessTokens accessTokens, JwksSettings jwks) {
         this.caller = caller;
-        this.limits = limits;
         this.registration = registration;
         this.passwordLogin = passwordLogin;
         this.refreshTokens = refreshTokens;
@@ -59,6 +60,7 @@ public class AuthResource {
 
     @POST
     @Path("/register")
+    @RateLimited(Category.AUTH)
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     @CustomDeserialization(StrictJson.class)
@@ -68,19 +70,19 @@ public class AuthResource {
     @APIResponse(responseCode = "201", description = "The account and its first session",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SessionDocument.class)))
     public Response register(@Valid @NotNull(message = "is required") RegisterRequest body) {
-        limits.admit(RequestLimits.AUTH, "ip:" + caller.clientIp());
         try {
             return Response.status(201).entity(registration.register(body)).header(HttpHeaders.CACHE_CONTROL, NO_STORE)
                     .build();
         } catch (Accounts.Taken taken) {
             throw Problems.conflict(taken.fields);
         } catch (SQLException | SdkException e) {
-            throw new RequestLimits.Unavailable("registration store unavailable", e);
+            throw new ServiceUnavailable("registration store unavailable", e);
         }
     }
 
     @POST
     @Path("/login")
+    @RateLimited(Category.AUTH)
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     @CustomDeserialization(StrictJson.class)
@@ -91,18 +93,18 @@ public class AuthResource {
     @APIResponse(responseCode = "200", description = "A new session",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SessionDocument.class)))
     public Response login(@Valid @NotNull(message = "is required") LoginRequest body) {
-        limits.admit(RequestLimits.AUTH, "ip:" + caller.clientIp());
         try {
             return Response.ok(passwordLogin.login(body)).header(HttpHeaders.CACHE_CONTROL, NO_STORE).build();
         } catch (PasswordLogin.Refused refused) {
             throw new WebApplicationException(Problems.WRONG_CREDENTIALS, 401);
         } catch (SQLException | SdkException e) {
-            throw new RequestLimits.Unavailable("login store unavailable", e);
+            throw new ServiceUnavailable("login store unavailable", e);
         }
     }
 
     @POST
     @Path("/refresh")
+    @RateLimited(Category.AUTH)
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     @CustomDeserialization(StrictJson.class)
@@ -112,19 +114,19 @@ public class AuthResource {
     @APIResponse(responseCode = "200", description = "The new pair",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TokenPair.class)))
     public Response refresh(@Valid @NotNull(message = "is required") RefreshRequest body) {
-        limits.admit(RequestLimits.AUTH, "ip:" + caller.clientIp());
         try {
             return Response.ok(refreshTokens.rotate(body.refreshToken())).header(HttpHeaders.CACHE_CONTROL, NO_STORE)
                     .build();
         } catch (RefreshTokens.Refused refused) {
             throw new WebApplicationException(Problems.REFRESH_REFUSED, 401);
         } catch (SQLException | SdkException e) {
-            throw new RequestLimits.Unavailable("refresh store unavailable", e);
+            throw new ServiceUnavailable("refresh store unavailable", e);
         }
     }
 
     @POST
     @Path("/logout")
+    @RateLimited(Category.AUTH)
     @Consumes(MediaType.APPLICATION_JSON)
     @CustomDeserialization(StrictJson.class)
     @SecurityRequirement(name = "bearer")
@@ -133,19 +135,19 @@ public class AuthResource {
     @APIResponse(responseCode = "204", description = "Logged out")
     public Response logout(@Valid @NotNull(message = "is required") RefreshRequest body) {
         Principal principal = caller.require();
-        limits.admit(RequestLimits.AUTH, "user:" + principal.userId());
         try {
             refreshTokens.close(body.refreshToken(), principal.userId());
             accessTokens.revoke(principal);
         } catch (RuntimeException e) {
             // DynamoDB or the Redis denylist did not take it: the client must not believe it is logged out.
-            throw new RequestLimits.Unavailable("logout store unavailable", e);
+            throw new ServiceUnavailable("logout store unavailable", e);
         }
         return Response.noContent().header(HttpHeaders.CACHE_CONTROL, NO_STORE).build();
     }
 
     @GET
     @Path("/me")
+    @RateLimited(Category.READ)
     @Produces(MediaType.APPLICATION_JSON)
     @SecurityRequirement(name = "bearer")
     @Operation(summary = "The caller's account", description = "Category read. Personal: private, no-cache.")
@@ -153,12 +155,11 @@ public class AuthResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MeDocument.class)))
     public Response me() {
         Principal principal = caller.require();
-        limits.admit(RequestLimits.READ, "user:" + principal.userId());
         Accounts.Account account;
         try {
             account = accounts.findById(principal.userId()).orElseThrow(Problems::accountGone);
         } catch (SQLException e) {
-            throw new RequestLimits.Unavailable("account store unavailable", e);
+            throw new ServiceUnavailable("account store unavailable", e);
         }
         return Response.ok(new MeDocument(UserDocument.of(account)))
                 .header(HttpHeaders.CACHE_CONTROL, "private, no-cache")
@@ -168,13 +169,13 @@ public class AuthResource {
 
     @GET
     @Path("/jwks.json")
+    @RateLimited(Category.AUTH)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "The public keys that verify access tokens",
             description = "JWK set of the current and the previous signing key (by kid). Publicly cacheable.")
     @APIResponse(responseCode = "200", description = "JWK set (RFC 7517)",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Map.class)))
     public Response jwks() {
-        limits.admit(RequestLimits.AUTH, "ip:" + caller.clientIp());
         return Response.ok(accessTokens.publicJwks()).header(HttpHeaders.CACHE_CONTROL, jwks.cacheControl()).build();
     }
 }

@@ -1,8 +1,14 @@
 package io.paddock.auth;
 
+import io.paddock.shared.http.ServiceUnavailable;
+import io.paddock.shared.ratelimit.Category;
+import io.paddock.shared.ratelimit.RateLimiter;
+import io.paddock.shared.ratelimit.Standing;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -25,20 +31,23 @@ public class PasswordLogin {
     private final Accounts accounts;
     private final PasswordHasher hasher;
     private final RefreshTokens refreshTokens;
-    private final RequestLimits limits;
+    private final LoginBackoff backoff;
+    private final LoginBackoffSettings backoffSettings;
 
-    public PasswordLogin(Accounts accounts, PasswordHasher hasher, RefreshTokens refreshTokens, RequestLimits limits) {
+    public PasswordLogin(Accounts accounts, PasswordHasher hasher, RefreshTokens refreshTokens, LoginBackoff backoff,
+            LoginBackoffSettings backoffSettings) {
         this.accounts = accounts;
         this.hasher = hasher;
         this.refreshTokens = refreshTokens;
-        this.limits = limits;
+        this.backoff = backoff;
+        this.backoffSettings = backoffSettings;
     }
 
     public SessionDocument login(LoginRequest request) throws Refused, SQLException {
         Optional<String> email = AccountRules.normaliseEmail(request.email());
         // The back-off is per address as typed (normalised); addresses that cannot exist are counted too.
         String accountKey = email.orElse(request.email().strip());
-        limits.refuseIfAccountBlocked(accountKey);
+        refuseIfBlocked(accountKey);
 
         Optional<Accounts.Account> account = email.isPresent() ? accounts.findByEmail(email.get()) : Optional.empty();
         byte[] password = AccountRules.passwordBytes(request.password());
@@ -50,13 +59,38 @@ public class PasswordLogin {
             right = false;
         }
         if (!right) {
-            limits.loginFailed(accountKey);
+            // Fails closed: without the count, an attacker would get unlimited guesses.
+            orUnavailable(() -> backoff.failed(accountKey));
             throw new Refused();
         }
-        limits.loginSucceeded(accountKey);
+        try {
+            backoff.succeeded(accountKey);
+        } catch (RuntimeException e) {
+            // The password was right; the stale failure count only expires later on its own.
+            LOG.warnf("login failures not reset, back-off store unavailable: %s", e.getClass().getSimpleName());
+        }
         Accounts.Account user = account.get();
         rehashIfWeaker(user, password);
         return SessionDocument.of(user, refreshTokens.open(user.id(), user.role()));
+    }
+
+    /** 429 from any address while the account backs off; its headers describe the account's back-off. */
+    private void refuseIfBlocked(String accountKey) {
+        Duration blocked = orUnavailable(() -> backoff.blockedFor(accountKey));
+        if (blocked.isPositive()) {
+            long seconds = Math.max(1, (blocked.toMillis() + 999) / 1000);
+            throw new RateLimiter.QuotaExceeded(
+                    new Standing(Category.AUTH, backoffSettings.afterFailures(), 0, seconds, seconds, false), seconds,
+                    "Too many failed logins for this account; retry after " + seconds + " s");
+        }
+    }
+
+    private static <T> T orUnavailable(Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (RuntimeException e) {
+            throw new ServiceUnavailable("the login back-off store is unavailable", e);
+        }
     }
 
     /** Raised Argon2 parameters reach each stored hash at its owner's next login (the password is at hand only now). */

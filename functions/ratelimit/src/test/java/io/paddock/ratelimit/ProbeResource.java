@@ -1,5 +1,7 @@
 package io.paddock.ratelimit;
 
+import io.paddock.shared.ratelimit.Category;
+import io.paddock.shared.ratelimit.RateLimited;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Email;
 import jakarta.validation.constraints.NotBlank;
@@ -34,6 +36,16 @@ public class ProbeResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Map<String, Object> stable() {
         return Map.of("answer", 42);
+    }
+
+    /** A limited write route: the shared limiter on the real Lambda path. */
+    @POST
+    @Path("/limited")
+    @RateLimited(Category.WRITE)
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Map<String, Object> limited(@Valid @jakarta.validation.constraints.NotNull Signup body) {
+        return Map.of("email", body.email());
     }
 
     @GET

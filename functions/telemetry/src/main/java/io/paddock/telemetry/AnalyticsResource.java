@@ -2,6 +2,8 @@ package io.paddock.telemetry;
 
 import io.paddock.shared.auth.Caller;
 import io.paddock.shared.auth.Principal;
+import io.paddock.shared.ratelimit.Category;
+import io.paddock.shared.ratelimit.RateLimited;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -38,6 +40,7 @@ public class AnalyticsResource {
     }
 
     @GET
+    @RateLimited(Category.ADMIN)
     @Path("/ctr")
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Impressions, clicks and CTR of one item (?itemId) or of the top items")
@@ -58,6 +61,7 @@ public class AnalyticsResource {
     }
 
     @GET
+    @RateLimited(Category.ADMIN)
     @Path("/funnel")
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Impression → open → like/save/share counts, for one surface (?surface) or all")

@@ -3,6 +3,8 @@ package io.paddock.telemetry;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.paddock.shared.auth.Caller;
 import io.paddock.shared.auth.Principal;
+import io.paddock.shared.ratelimit.Category;
+import io.paddock.shared.ratelimit.RateLimited;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -42,6 +44,7 @@ public class EventsResource {
     }
 
     @GET
+    @RateLimited(Category.READ)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "The caller's own usage events, newest first",
             description = "Admins may read another user's events with ?userId=; others get 403 for it.")
@@ -74,6 +77,7 @@ public class EventsResource {
     }
 
     @POST
+    @RateLimited(Category.TELEMETRY)
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Record a batch of usage events",

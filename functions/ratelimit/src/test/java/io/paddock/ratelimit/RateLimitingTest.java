@@ -1,0 +1,302 @@
+package io.paddock.ratelimit;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.paddock.embedded.EmbeddedStores;
+import io.paddock.embedded.PaddockStoresTestResource;
+import io.paddock.shared.auth.AccessTokens;
+import io.paddock.shared.db.Database;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+import jakarta.inject.Inject;
+import java.sql.PreparedStatement;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The shared limiter on the real Lambda path, with this module's test policies (application.properties:
+ * 6 s windows, write 5 per window, tier partner ×4, offenders after 5 rejections). Every test uses its
+ * own client addresses (X-Forwarded-For; the tests are the one trusted edge hop) and its own users.
+ */
+@QuarkusTest
+@QuarkusTestResource(PaddockStoresTestResource.class)
+class RateLimitingTest {
+
+    private static final String PROBLEM = "application/problem+json";
+    private static final String SIGNUP = "{\"email\":\"ada@example.com\",\"password\":\"long enough\",\"age\":3}";
+    private static final AtomicInteger NEXT = new AtomicInteger(1 + (int) (System.nanoTime() % 50_000));
+
+    @Inject
+    AccessTokens tokens;
+
+    @Inject
+    Database database;
+
+    @Inject
+    ReactiveRedisDataSource redis;
+
+    @Test
+    void remainingDecreasesByOnePerRequestAndMatchesTheStandingRoute() {
+        String ip = newIp();
+        for (int expected = 4; expected >= 0; expected--) {
+            Response r = write(ip);
+            r.then().statusCode(200)
+                    .header("X-RateLimit-Limit", "5")
+                    .header("X-RateLimit-Remaining", Integer.toString(expected))
+                    .header("RateLimit-Policy", "\"write\";q=5;w=6");
+            long reset = Long.parseLong(r.header("X-RateLimit-Reset"));
+            assertTrue(reset >= 1 && reset <= 6, "reset " + reset);
+            assertEquals("\"write\";r=" + expected + ";t=" + reset, r.header("RateLimit"));
+            Response standing = from(ip).get("/v1/rate-limits");
+            // The Lambda test adapter splits comma-joined header values into repeated headers.
+            assertEquals("private, no-cache", String.join(", ", standing.headers().getValues("Cache-Control")));
+            standing.then().statusCode(200)
+                    .header("Vary", "Authorization")
+                    .header("ETag", notNullValue())
+                    .body("key", equalTo("ip:" + ip))
+                    .body("tier", equalTo("anonymous"))
+                    .body("categories.write.limit", equalTo(5))
+                    .body("categories.write.remaining", equalTo(expected))
+                    .body("categories.write.windowSeconds", equalTo(6))
+                    .body("categories.read.remaining", equalTo(100))
+                    .body("categories.auth.limit", equalTo(20));
+        }
+    }
+
+    @Test
+    void overTheLimitIs429WithRetryAfterAndWaitingThatLongIsEnough() throws Exception {
+        String ip = newIp();
+        for (int i = 0; i < 5; i++) {
+            write(ip).then().statusCode(200);
+        }
+        Response refused = write(ip);
+        refused.then().statusCode(429)
+                .contentType(PROBLEM)
+                .header("Cache-Control", "no-store")
+                .header("X-RateLimit-Remaining", "0")
+                .body("type", equalTo("https://paddock.dev/problems/quota-exceeded"))
+                .body("status", equalTo(429))
+                .body("violated-policies", contains("write"))
+                .body("instance", equalTo("/test/probe/limited"))
+                .body("requestId", equalTo(refused.header("X-Request-Id")));
+        long retryAfter = Long.parseLong(refused.header("Retry-After"));
+        assertTrue(retryAfter >= 1 && retryAfter <= 6, "Retry-After " + retryAfter);
+        assertTrue(retryAfter >= Long.parseLong(refused.header("X-RateLimit-Reset")), "never earlier than the reset");
+        Thread.sleep(retryAfter * 1000);
+        write(ip).then().statusCode(200);
+    }
+
+    @Test
+    void aBadBodyIsCountedAndCarriesTheHeadersToo() {
+        String ip = newIp();
+        from(ip).body("{bad").post("/test/probe/limited").then().statusCode(400)
+                .contentType(PROBLEM)
+                .header("X-RateLimit-Remaining", "4");
+    }
+
+    @Test
+    void theStandingRouteSpendsNothing() {
+        String ip = newIp();
+        for (int i = 0; i < 15; i++) {
+            from(ip).get("/v1/rate-limits").then().statusCode(200).body("categories.read.remaining", equalTo(100));
+        }
+    }
+
+    @Test
+    void usersAreCountedByIdAcrossAddressesAndTokensOfAnotherUserDoNotShareIt() {
+        UUID user = newUser("user");
+        String token = tokens.issue(user, "user").token();
+        for (int i = 0; i < 5; i++) {
+            write(newIp(), token).then().statusCode(200);
+        }
+        write(newIp(), token).then().statusCode(429);
+        String other = tokens.issue(newUser("user"), "user").token();
+        write(newIp(), other).then().statusCode(200).header("X-RateLimit-Remaining", "4");
+        from(newIp()).header("Authorization", "Bearer " + token).get("/v1/rate-limits").then()
+                .body("key", equalTo("user:" + user))
+                .body("tier", equalTo("user"))
+                .body("categories.write.remaining", equalTo(0));
+    }
+
+    @Test
+    void adminsOverrideAUsersTierAndMultipliersDurably() throws Exception {
+        UUID user = newUser("user");
+        String userToken = tokens.issue(user, "user").token();
+        String admin = adminToken();
+        from(newIp()).header("Authorization", "Bearer " + admin)
+                .body("{\"tier\":\"partner\",\"multipliers\":{\"read\":2}}")
+                .put("/v1/admin/rate-limits/overrides/" + user)
+                .then().statusCode(200)
+                .header("Cache-Control", "no-store")
+                .body("userId", equalTo(user.toString()))
+                .body("tier", equalTo("partner"))
+                .body("multipliers.read", equalTo(2.0f))
+                .body("updatedAt", notNullValue());
+        from(newIp()).header("Authorization", "Bearer " + userToken).get("/v1/rate-limits").then().statusCode(200)
+                .body("tier", equalTo("partner"))
+                .body("categories.write.limit", equalTo(20))   // 5 × partner 4
+                .body("categories.read.limit", equalTo(800));  // 100 × 4 × 2
+        try (var c = database.dataSource().getConnection();
+                var s = c.prepareStatement("SELECT tier, multipliers->>'read' FROM rate_limit_overrides WHERE user_id = ?")) {
+            s.setObject(1, user);
+            try (var rs = s.executeQuery()) {
+                assertTrue(rs.next(), "stored in PostgreSQL");
+                assertEquals("partner", rs.getString(1));
+                assertEquals("2.0", rs.getString(2));
+            }
+        }
+        // Neither field: the override is removed.
+        from(newIp()).header("Authorization", "Bearer " + admin).body("{}")
+                .put("/v1/admin/rate-limits/overrides/" + user).then().statusCode(200);
+        from(newIp()).header("Authorization", "Bearer " + userToken).get("/v1/rate-limits").then()
+                .body("tier", equalTo("user")).body("categories.write.limit", equalTo(5));
+    }
+
+    @Test
+    void overridesAreAdminOnlyAndValidated() {
+        UUID user = newUser("user");
+        String admin = adminToken();
+        String path = "/v1/admin/rate-limits/overrides/" + user;
+        from(newIp()).body("{\"tier\":\"partner\"}").put(path).then().statusCode(401).contentType(PROBLEM)
+                .header("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+        from(newIp()).header("Authorization", "Bearer " + tokens.issue(user, "user").token())
+                .body("{\"tier\":\"partner\"}").put(path).then().statusCode(403).contentType(PROBLEM);
+        from(newIp()).header("Authorization", "Bearer " + admin).body("{\"tier\":\"gold\"}").put(path)
+                .then().statusCode(400).contentType(PROBLEM).body("errors.field", contains("tier"));
+        from(newIp()).header("Authorization", "Bearer " + admin)
+                .body("{\"multipliers\":{\"read\":0,\"reads\":2,\"write\":101}}").put(path)
+                .then().statusCode(400).body("errors.field", hasItem("multipliers.read"))
+                .body("errors.field", hasItem("multipliers.reads")).body("errors.field", hasItem("multipliers.write"));
+        from(newIp()).header("Authorization", "Bearer " + admin).body("{\"multipliers\":{\"read\":\"lots\"}}").put(path)
+                .then().statusCode(400).contentType(PROBLEM);
+        from(newIp()).header("Authorization", "Bearer " + admin).body("{\"tier\":\"partner\"}")
+                .put("/v1/admin/rate-limits/overrides/not-a-uuid").then().statusCode(400).body("errors.field", contains("userId"));
+        from(newIp()).header("Authorization", "Bearer " + admin).body("{\"tier\":\"partner\"}")
+                .put("/v1/admin/rate-limits/overrides/" + UUID.randomUUID()).then().statusCode(404).contentType(PROBLEM);
+    }
+
+    @Test
+    void unblockClearsAnAddressesWindowsAndItsEdgeBlock() throws Exception {
+        String ip = newIp();
+        for (int i = 0; i < 5; i++) {
+            write(ip).then().statusCode(200);
+        }
+        Response refused = null;
+        for (int i = 0; i < 5; i++) {
+            refused = write(ip);
+            refused.then().statusCode(429);
+        }
+        // Those 5 were refused in memory (L0) without asking Redis; they reach L1's offender count with the
+        // key's next request after Retry-After — the 5th rejection of the test policy makes it an offender.
+        Thread.sleep(Long.parseLong(refused.header("Retry-After")) * 1000);
+        write(ip).then().statusCode(200);
+        assertTrue(edgeBlocked(ip), "5 rejections (test policy) made it an offender");
+        String admin = adminToken();
+        from(newIp()).header("Authorization", "Bearer " + admin).delete("/v1/admin/rate-limits/blocks/ip:" + ip)
+                .then().statusCode(204);
+        write(ip).then().statusCode(200).header("X-RateLimit-Remaining", "4");
+        assertTrue(!edgeBlocked(ip), "the edge block is gone");
+        from(newIp()).header("Authorization", "Bearer " + admin).delete("/v1/admin/rate-limits/blocks/ip:" + ip)
+                .then().statusCode(204);
+        from(newIp()).header("Authorization", "Bearer " + admin).delete("/v1/admin/rate-limits/blocks/host:example.com")
+                .then().statusCode(400).contentType(PROBLEM).body("errors.field", contains("key"));
+        from(newIp()).delete("/v1/admin/rate-limits/blocks/ip:" + ip).then().statusCode(401);
+    }
+
+    @Test
+    void withRedisStoppedLimitsHoldOnPostgresWithoutA5xxAndRedisTakesOverAgainWithin5s() throws Exception {
+        EmbeddedStores stores = PaddockStoresTestResource.stores();
+        String ip = newIp();
+        // L2 is a fixed 6 s window aligned to the clock: start right after a boundary so the run fits in one.
+        Thread.sleep(6000 - System.currentTimeMillis() % 6000 + 50);
+        stores.stopRedis();
+        try {
+            for (int expected = 4; expected >= 0; expected--) {
+                write(ip).then().statusCode(200).header("X-RateLimit-Remaining", Integer.toString(expected));
+            }
+            Response refused = write(ip);
+            refused.then().statusCode(429).body("violated-policies", contains("write"));
+            assertTrue(Long.parseLong(refused.header("Retry-After")) >= 1);
+            from(newIp()).get("/v1/rate-limits").then().statusCode(200).body("categories.write.remaining", equalTo(5));
+        } finally {
+            stores.startRedis();
+        }
+        long started = System.nanoTime();
+        boolean onRedis = false;
+        while (!onRedis && System.nanoTime() - started < 5_000_000_000L) {
+            String fresh = newIp();
+            write(fresh).then().statusCode(200);
+            onRedis = keyExists("rl:{ip:" + fresh + "}:write");
+            Thread.sleep(200);
+        }
+        assertTrue(onRedis, "Redis counts again within 5 s of coming back");
+    }
+
+    private boolean keyExists(String key) {
+        try {
+            return redis.execute("EXISTS", key).await().atMost(java.time.Duration.ofSeconds(1)).toInteger() == 1;
+        } catch (RuntimeException notYet) {
+            return false;
+        }
+    }
+
+    private boolean edgeBlocked(String ip) throws Exception {
+        try (var c = database.dataSource().getConnection();
+                var s = c.prepareStatement("SELECT count(*) FROM edge_blocks WHERE ip = ?::inet AND blocked_until > now()")) {
+            s.setString(1, ip);
+            try (var rs = s.executeQuery()) {
+                rs.next();
+                return rs.getInt(1) == 1;
+            }
+        }
+    }
+
+    private String adminToken() {
+        return tokens.issue(newUser("admin"), "admin").token();
+    }
+
+    private UUID newUser(String role) {
+        UUID id = UUID.randomUUID();
+        String handle = "rl_" + id.toString().replace("-", "").substring(0, 20);
+        try (var c = database.dataSource().getConnection();
+                PreparedStatement s = c.prepareStatement("INSERT INTO users (id, email, handle, password_hash, role) "
+                        + "VALUES (?, ?, ?, '!test', ?)")) {
+            s.setObject(1, id);
+            s.setString(2, handle + "@example.com");
+            s.setString(3, handle);
+            s.setString(4, role);
+            s.executeUpdate();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        return id;
+    }
+
+    private static String newIp() {
+        int n = NEXT.incrementAndGet();
+        return "10.77." + ((n >> 8) & 0xff) + "." + (n & 0xff);
+    }
+
+    private static RequestSpecification from(String ip) {
+        return given().header("X-Forwarded-For", ip).contentType(ContentType.JSON);
+    }
+
+    private static Response write(String ip) {
+        return from(ip).body(SIGNUP).post("/test/probe/limited");
+    }
+
+    private static Response write(String ip, String token) {
+        return from(ip).header("Authorization", "Bearer " + token).body(SIGNUP).post("/test/probe/limited");
+    }
+}

@@ -1,0 +1,236 @@
+package io.paddock.shared.ratelimit;
+
+import io.paddock.shared.auth.Principal;
+import io.paddock.shared.db.Database;
+import io.paddock.shared.http.ServiceUnavailable;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.runtime.Startup;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.LongSupplier;
+import org.jboss.logging.Logger;
+
+/**
+ * The limiter every route goes through, in three layers: L0 {@link BurstLimiter} (in memory, per
+ * container and second), L1 {@link SlidingWindowLimiter} (Redis, exact, one round trip), and L2
+ * {@link FixedWindowFallback} (PostgreSQL) while Redis is down or its {@link RedisBreaker} is open. If
+ * PostgreSQL cannot answer either, the category's policy decides: open (admit, no headers) or closed (503).
+ */
+@ApplicationScoped
+@Startup // policies are checked at container start (Lambda init), not on the first request
+public class RateLimiter {
+
+    private static final Logger LOG = Logger.getLogger(RateLimiter.class);
+
+    /** Who is counted: {@code user:<id>} when authenticated, else {@code ip:<address>}; and at which tier. */
+    public record Subject(String key, Optional<UUID> userId, Optional<String> ip, String tier,
+            Map<Category, Double> multipliers) {
+
+        public boolean isAddress() {
+            return ip.isPresent() && userId.isEmpty();
+        }
+    }
+
+    /** Over the limit: 429 with the standing's headers and Retry-After. */
+    public static class QuotaExceeded extends RuntimeException {
+        public final Standing standing;
+        public final long retryAfterSeconds;
+
+        public QuotaExceeded(Standing standing, long retryAfterSeconds, String detail) {
+            super(detail, null, false, false);
+            this.standing = standing;
+            this.retryAfterSeconds = Math.max(1, Math.max(retryAfterSeconds, standing.resetSeconds()));
+        }
+    }
+
+    private final RateLimitPolicies policies;
+    private final BurstLimiter burst;
+    private final SlidingWindowLimiter redis;
+    private final RedisBreaker breaker;
+    private final LongSupplier clockMillis;
+    private final FixedWindowFallback postgres;
+    private final RateLimitOverrides overrides;
+    private final EdgeOffenders offenders;
+
+    @Inject
+    public RateLimiter(RateLimitSettings settings, ReactiveRedisDataSource redis, Database database,
+            EdgeOffenders offenders) {
+        this(RateLimitPolicies.load(settings.policies()), settings, redis, database, offenders, System::currentTimeMillis);
+    }
+
+    public RateLimiter(RateLimitPolicies policies, RateLimitSettings settings, ReactiveRedisDataSource redis,
+            Database database, EdgeOffenders offenders, LongSupplier clockMillis) {
+        check(settings.redisTimeout(), Duration.ofMillis(10), Duration.ofSeconds(2), "paddock.rate-limits.redis-timeout");
+        check(settings.breakerOpen(), Duration.ofMillis(100), Duration.ofMinutes(1), "paddock.rate-limits.breaker-open");
+        check(settings.overridesRefresh(), Duration.ofSeconds(1), Duration.ofHours(1), "paddock.rate-limits.overrides-refresh");
+        this.policies = policies;
+        this.burst = new BurstLimiter(clockMillis);
+        this.redis = new SlidingWindowLimiter(redis, settings.redisTimeout());
+        this.breaker = new RedisBreaker(settings.breakerOpen().toMillis(), clockMillis);
+        this.clockMillis = clockMillis;
+        this.postgres = new FixedWindowFallback(database);
+        this.overrides = new RateLimitOverrides(database, settings.overridesRefresh(), clockMillis);
+        this.offenders = offenders;
+    }
+
+    public RateLimitPolicies policies() {
+        return policies;
+    }
+
+    public RateLimitOverrides overrides() {
+        return overrides;
+    }
+
+    /** The subject of a request: the user when the token is valid, else the client address. */
+    public Subject subject(Optional<Principal> principal, String clientIp) {
+        if (principal.isEmpty()) {
+            return new Subject("ip:" + clientIp, Optional.empty(), Optional.of(clientIp), "anonymous", Map.of());
+        }
+        UUID user = principal.get().userId();
+        String tier = principal.get().hasRole("admin") ? "admin" : "user";
+        Map<Category, Double> multipliers = Map.of();
+        Optional<RateLimitOverrides.Override> override = overrides.of(user);
+        if (override.isPresent()) {
+            // A tier the policies no longer define falls back to the role's tier rather than failing requests.
+            tier = override.get().tier().filter(policies::hasTier).orElse(tier);
+            multipliers = override.get().multipliers();
+        }
+        return new Subject("user:" + user, Optional.of(user), Optional.of(clientIp), tier, multipliers);
+    }
+
+    public int limit(Subject s, Category c) {
+        return RateLimitPolicies.scaled(policies.policy(c).limit(), multiplier(s, c));
+    }
+
+    /**
+     * Counts one request and returns the standing for the headers, or empty when the stores are down
+     * and the category fails open. Throws {@link QuotaExceeded} over the limit.
+     */
+    public Optional<Standing> admit(Subject s, Category c, boolean counted) {
+        RateLimitPolicies.Policy policy = policies.policy(c);
+        int limit = limit(s, c);
+        long window = policies.window().toSeconds();
+        String burstKey = s.key() + "|" + c.policyName();
+        long wait = burst.refuseFor(burstKey, RateLimitPolicies.scaled(policy.burst(), multiplier(s, c)));
+        if (wait > 0) {
+            long seconds = Math.max(1, (wait + 999) / 1000);
+            throw new QuotaExceeded(new Standing(c, limit, 0, seconds, window, false), seconds,
+                    "Too many " + c.policyName() + " requests; retry after " + seconds + " s");
+        }
+        if (!counted) {
+            return Optional.empty();
+        }
+        Standing standing = count(s, c, policy, limit, burstKey);
+        if (standing == null) {
+            return Optional.empty();
+        }
+        if (standing.remaining() == 0) {
+            // Nothing left until the reset: the next requests are refused here, without a Redis round trip.
+            burst.blockUntil(burstKey, clockMillis.getAsLong() + standing.resetSeconds() * 1000);
+        }
+        if (!standing.allowed()) {
+            throw new QuotaExceeded(standing, standing.resetSeconds(), "Too many " + c.policyName()
+                    + " requests; retry after " + standing.resetSeconds() + " s");
+        }
+        return Optional.of(standing);
+    }
+
+    private Standing count(Subject s, Category c, RateLimitPolicies.Policy policy, int limit, String burstKey) {
+        if (breaker.allowsRequest()) {
+            try {
+                RateLimitPolicies.Offenders o = policies.offenders();
+                SlidingWindowLimiter.Check check = redis.check(s.key(), c, limit, policies.window(),
+                        s.isAddress() ? o.rejections() : 0, o.within(), burst.takeRefusals(burstKey));
+                if (breaker.succeeded()) {
+                    LOG.info("rate limiting is back on Redis (L1)");
+                }
+                if (check.becameOffender()) {
+                    recordOffender(s);
+                }
+                return check.standing();
+            } catch (RuntimeException e) {
+                if (breaker.failed()) {
+                    LOG.warnf("rate limiting falls back to PostgreSQL (L2), Redis failed: %s", describe(e));
+                }
+            }
+        }
+        try {
+            return postgres.check(s.key(), c, limit, policies.window());
+        } catch (SQLException | RuntimeException e) {
+            if (policy.failOpen()) {
+                LOG.warnf("%s request of %s admitted unlimited, neither Redis nor PostgreSQL answered: %s",
+                        c.policyName(), s.key(), describe(e));
+                return null;
+            }
+            throw new ServiceUnavailable("neither Redis nor PostgreSQL can count " + c.policyName() + " requests", e);
+        }
+    }
+
+    /** The standing in every category without counting (GET /v1/rate-limits). */
+    public Map<Category, Standing> standings(Subject s) {
+        Map<Category, Integer> limits = new EnumMap<>(Category.class);
+        for (Category c : Category.values()) {
+            limits.put(c, limit(s, c));
+        }
+        if (breaker.allowsRequest()) {
+            try {
+                Map<Category, Standing> out = redis.peek(s.key(), limits, policies.window());
+                breaker.succeeded();
+                return out;
+            } catch (RuntimeException e) {
+                if (breaker.failed()) {
+                    LOG.warnf("rate limiting falls back to PostgreSQL (L2), Redis failed: %s", describe(e));
+                }
+            }
+        }
+        try {
+            return postgres.peek(s.key(), limits, policies.window());
+        } catch (SQLException | RuntimeException e) {
+            throw new ServiceUnavailable("neither Redis nor PostgreSQL can report the standing", e);
+        }
+    }
+
+    /**
+     * Admin unblock of a subject key ({@code ip:…} or {@code user:…}): its windows in every layer and,
+     * for an address, its edge block. Throws when a store could not be cleared (the admin retries).
+     */
+    public boolean unblock(String subjectKey) throws Exception {
+        burst.clear(subjectKey + "|");
+        redis.clear(subjectKey);
+        postgres.clear(subjectKey);
+        if (subjectKey.startsWith("ip:")) {
+            return offenders.unblock(subjectKey.substring(3));
+        }
+        return false;
+    }
+
+    private void recordOffender(Subject s) {
+        try {
+            offenders.record(s.ip().orElseThrow(), policies.offenders().blockFor());
+            LOG.warnf("offender %s: %d rejections within %s, blocked at the edge for %s", s.key(),
+                    policies.offenders().rejections(), policies.offenders().within(), policies.offenders().blockFor());
+        } catch (Exception e) {
+            LOG.warnf("offender %s not recorded: %s", s.key(), describe(e));
+        }
+    }
+
+    private double multiplier(Subject s, Category c) {
+        return policies.tierMultiplier(s.tier()) * s.multipliers().getOrDefault(c, 1.0);
+    }
+
+    private static String describe(Throwable e) {
+        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+    }
+
+    private static void check(Duration value, Duration min, Duration max, String key) {
+        if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+            throw new IllegalArgumentException(key + " must be between " + min + " and " + max + ", got " + value);
+        }
+    }
+}
