@@ -172,8 +172,10 @@ class RateLimitingTest {
                 .header("WWW-Authenticate", "Bearer error=\"invalid_token\"");
         from(newIp()).header("Authorization", "Bearer " + tokens.issue(user, "user").token())
                 .body("{\"tier\":\"partner\"}").put(path).then().statusCode(403).contentType(PROBLEM);
-        from(newIp()).header("Authorization", "Bearer " + admin).body("{\"tier\":\"gold\"}").put(path)
-                .then().statusCode(400).contentType(PROBLEM).body("errors.field", contains("tier"));
+        Response badTier = from(newIp()).header("Authorization", "Bearer " + admin).body("{\"tier\":\"gold\"}").put(path);
+        badTier.then().statusCode(400).contentType(PROBLEM).body("errors.field", contains("tier"))
+                .body("instance", equalTo(path))
+                .body("requestId", equalTo(badTier.header("X-Request-Id")));
         from(newIp()).header("Authorization", "Bearer " + admin)
                 .body("{\"multipliers\":{\"read\":0,\"reads\":2,\"write\":101}}").put(path)
                 .then().statusCode(400).body("errors.field", hasItem("multipliers.read"))

@@ -2,7 +2,6 @@ package io.paddock.telemetry;
 
 import io.paddock.shared.http.Problem;
 import jakarta.ws.rs.WebApplicationException;
-import jakarta.ws.rs.core.Response;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
@@ -67,8 +66,6 @@ final class QueryParams {
     }
 
     static WebApplicationException invalid(String field, String message) {
-        Problem problem = Problem.of(400, "validation-failed", "Bad Request", "A query parameter is invalid", null, null)
-                .withErrors(List.of(new Problem.FieldError(field, message)));
-        return new WebApplicationException(message, Response.status(400).entity(problem).type(Problem.MEDIA_TYPE).build());
+        return Problem.invalid("A query parameter is invalid", List.of(new Problem.FieldError(field, message)));
     }
 }
