@@ -1,57 +1,28 @@
 package io.paddock.telemetry;
 
-import io.paddock.shared.http.Problem;
 import jakarta.ws.rs.WebApplicationException;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
-import java.util.List;
 import java.util.UUID;
 
 /** Query parameters parsed strictly: anything malformed is a 400 naming the parameter. */
 final class QueryParams {
 
-    static final int DEFAULT_LIMIT = 20;
-    static final int MAX_LIMIT = 100;
+    static final int DEFAULT_LIMIT = io.paddock.shared.http.QueryParams.DEFAULT_LIMIT;
+    static final int MAX_LIMIT = io.paddock.shared.http.QueryParams.MAX_LIMIT;
 
     private QueryParams() {
     }
 
     static int limit(String raw) {
-        if (raw == null) {
-            return DEFAULT_LIMIT;
-        }
-        try {
-            int value = Integer.parseInt(raw);
-            if (value >= 1 && value <= MAX_LIMIT) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // falls through to the same answer as an out-of-range number
-        }
-        throw invalid("limit", "must be a whole number from 1 to " + MAX_LIMIT);
+        return io.paddock.shared.http.QueryParams.limit(raw);
     }
 
     static Instant instant(String name, String raw) {
-        if (raw == null) {
-            return null;
-        }
-        try {
-            return Instant.parse(raw);
-        } catch (DateTimeParseException e) {
-            throw invalid(name, "must be an RFC 3339 UTC timestamp");
-        }
+        return io.paddock.shared.http.QueryParams.instant(name, raw);
     }
 
     static UUID uuid(String name, String raw) {
-        try {
-            UUID value = UUID.fromString(raw);
-            if (value.toString().equalsIgnoreCase(raw)) {
-                return value;
-            }
-        } catch (IllegalArgumentException e) {
-            // falls through
-        }
-        throw invalid(name, "must be a UUID");
+        return io.paddock.shared.http.QueryParams.uuid(name, raw);
     }
 
     static EventPage.Cursor cursor(String raw) {
@@ -66,6 +37,6 @@ final class QueryParams {
     }
 
     static WebApplicationException invalid(String field, String message) {
-        return Problem.invalid("A query parameter is invalid", List.of(new Problem.FieldError(field, message)));
+        return io.paddock.shared.http.QueryParams.invalid(field, message);
     }
 }

@@ -28,9 +28,19 @@ public class LocalMain {
     public static void main(String... args) {
         List<String> arguments = List.of(args);
         if (arguments.contains("--help") || arguments.contains("-h")) {
-            System.out.println("usage: paddock local [--seed] [--fresh]   (PADDOCK_PORT, PADDOCK_DATA_DIR, "
-                    + "DATABASE_URL, REDIS_URL, DYNAMODB_ENDPOINT)");
+            System.out.println("usage: paddock local [--seed | --seed=big] [--fresh]   (PADDOCK_PORT, PADDOCK_DATA_DIR, "
+                    + "DATABASE_URL, REDIS_URL, DYNAMODB_ENDPOINT)\n"
+                    + "  --seed      demo users ada, grace, linus (password paddock-demo-2026), entities, follows, posts\n"
+                    + "  --seed=big  the demo data and 10,000 users big_00001… (same password), 1,000 entities, "
+                    + "1,000,000 posts (loaded once, about a minute)");
             return;
+        }
+        boolean seedBig = arguments.contains("--seed=big") || arguments.contains("--seed-big");
+        for (String argument : arguments) {
+            if (argument.startsWith("--seed=") && !argument.equals("--seed=big")) {
+                System.err.println("paddock local: unknown seed '" + argument.substring(7) + "' (--seed or --seed=big)");
+                System.exit(2);
+            }
         }
         if (arguments.contains("--new-signing-keys")) {
             // ./paddock keys: key material for a deployment (see README, Deploying).
@@ -67,8 +77,11 @@ public class LocalMain {
             return;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(stores::close, "paddock-local-stores-stop"));
-        if (arguments.contains("--seed")) {
+        if (arguments.contains("--seed") || seedBig) {
             LocalData.seed(stores.databaseUrl());
+        }
+        if (seedBig) {
+            LocalData.seedBig(stores.databaseUrl());
         }
 
         stores.configuration().forEach(System::setProperty);

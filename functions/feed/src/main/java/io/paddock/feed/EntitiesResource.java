@@ -1,0 +1,66 @@
+package io.paddock.feed;
+
+import io.paddock.feed.FeedDocuments.EntityCreated;
+import io.paddock.shared.auth.Caller;
+import io.paddock.shared.auth.Principal;
+import io.paddock.shared.http.ServiceUnavailable;
+import io.paddock.shared.ratelimit.Category;
+import io.paddock.shared.ratelimit.RateLimited;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.sql.SQLException;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** Entities (topics, places, teams …) that posts target and users follow. */
+@Path("/v1/entities")
+@Tag(name = "Feed")
+@SecurityRequirement(name = "bearer")
+public class EntitiesResource {
+
+    public record NewEntity(
+            @NotNull(message = "is required") @Pattern(regexp = "(?s).*\\S.*", message = "must not be blank")
+            @Size(max = 40, message = "must be at most 40 characters") String kind,
+            @NotNull(message = "is required") @Pattern(regexp = "(?s).*\\S.*", message = "must not be blank")
+            @Size(max = 200, message = "must be at most 200 characters") String name) {
+    }
+
+    private final Caller caller;
+    private final FeedWrites writes;
+
+    public EntitiesResource(Caller caller, FeedWrites writes) {
+        this.caller = caller;
+        this.writes = writes;
+    }
+
+    @POST
+    @RateLimited(Category.WRITE)
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Create an entity")
+    @APIResponse(responseCode = "201", description = "The entity",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = EntityCreated.class)))
+    public Response create(@Valid @NotNull(message = "is required") NewEntity entity) {
+        Principal creator = caller.require();
+        try {
+            return Response.status(201)
+                    .entity(new EntityCreated(writes.createEntity(creator.userId(), entity.kind().strip(), entity.name().strip())))
+                    .header(HttpHeaders.CACHE_CONTROL, "no-store").build();
+        } catch (SQLException e) {
+            throw new ServiceUnavailable("entity store unavailable", e);
+        }
+    }
+}

@@ -1,0 +1,243 @@
+package io.paddock.feed;
+
+import io.paddock.shared.ratelimit.RedisBreaker;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.Response;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jboss.logging.Logger;
+
+/**
+ * First pages of the feeds in Redis, invalidated by versions, protected against stampedes.
+ *
+ * <p>One hash per audience ({@code feed:{home:<viewer>}}, {@code feed:{user:<author>}},
+ * {@code feed:{entity:<id>}}) holds its version {@code v}, its cached pages {@code p:<v>:<limit>}
+ * (stamped with the time they were stored; older than the TTL counts as missing) and refill locks
+ * {@code l:<v>:<limit>}. One key per script keeps every call one round trip and cluster-safe.
+ *
+ * <ul>
+ * <li>A write {@link #bump}s the audiences it changes: the version moves on and the old pages are
+ * deleted, so the next read misses at once — no waiting for a TTL.</li>
+ * <li>A page computed from a version that has moved on meanwhile is not stored ({@code STORE} compares
+ * versions), so a read racing a write cannot put the old content back.</li>
+ * <li>Stampede: of concurrent misses, one claims the lock ({@code READ} claims it in the same round
+ * trip) and runs the query; the others wait for its page (in-process they share one future; across
+ * containers they poll Redis briefly) and only query themselves if it does not come.</li>
+ * <li>Redis down or slow: a {@link RedisBreaker} skips the cache for 2 s at a time and the feed is read
+ * from PostgreSQL — never a 5xx because of the cache.</li>
+ * </ul>
+ */
+@ApplicationScoped
+public class FeedCache {
+
+    private static final Logger LOG = Logger.getLogger(FeedCache.class);
+    static final long LOCK_MS = 3000;
+    static final long WAIT_MS = 1000;
+    static final long POLL_MS = 25;
+    static final long IDLE_AUDIENCE_MS = Duration.ofDays(1).toMillis();
+    static final int BUMP_CHUNK = 500;
+
+    /** KEYS[1] audience hash; ARGV limit, ttl ms, lock ms, idle ms. Returns {version, page or '', lock claimed 0/1}. */
+    static final String READ = """
+            local t = redis.call('TIME')
+            local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+            local v = redis.call('HGET', KEYS[1], 'v') or '0'
+            local stored = redis.call('HGET', KEYS[1], 'p:' .. v .. ':' .. ARGV[1])
+            if stored then
+              local sep = string.find(stored, '|', 1, true)
+              if now - tonumber(string.sub(stored, 1, sep - 1)) < tonumber(ARGV[2]) then
+                return {v, string.sub(stored, sep + 1), 0}
+              end
+            end
+            local lock = 'l:' .. v .. ':' .. ARGV[1]
+            local held = tonumber(redis.call('HGET', KEYS[1], lock) or '0')
+            if now - held >= tonumber(ARGV[3]) then
+              redis.call('HSET', KEYS[1], lock, now)
+              redis.call('PEXPIRE', KEYS[1], ARGV[4])
+              return {v, '', 1}
+            end
+            return {v, '', 0}
+            """;
+
+    /** KEYS[1]; ARGV version, limit, body, idle ms. Stores only if the version is still current. */
+    static final String STORE = """
+            local t = redis.call('TIME')
+            local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+            local v = redis.call('HGET', KEYS[1], 'v') or '0'
+            redis.call('HDEL', KEYS[1], 'l:' .. ARGV[1] .. ':' .. ARGV[2])
+            if v ~= ARGV[1] then return 0 end
+            redis.call('HSET', KEYS[1], 'p:' .. v .. ':' .. ARGV[2], now .. '|' .. ARGV[3])
+            redis.call('PEXPIRE', KEYS[1], ARGV[4])
+            return 1
+            """;
+
+    /** KEYS[1]; ARGV idle ms. New version, old pages and locks gone. */
+    static final String BUMP = """
+            local v = redis.call('HINCRBY', KEYS[1], 'v', 1)
+            for _, field in ipairs(redis.call('HKEYS', KEYS[1])) do
+              if field ~= 'v' then redis.call('HDEL', KEYS[1], field) end
+            end
+            redis.call('PEXPIRE', KEYS[1], ARGV[1])
+            return v
+            """;
+
+    /** What a read found: the version it saw, the cached body if any, and whether it must refill. */
+    record Lookup(String version, String body, boolean claimed) {
+    }
+
+    @FunctionalInterface
+    public interface Loader {
+        String load() throws Exception;
+    }
+
+    private final ReactiveRedisDataSource redis;
+    private final Duration ttl;
+    private final Duration timeout;
+    private final RedisBreaker breaker = new RedisBreaker(2000, System::currentTimeMillis);
+    private final ConcurrentHashMap<String, CompletableFuture<String>> inFlight = new ConcurrentHashMap<>();
+
+    @jakarta.inject.Inject
+    public FeedCache(ReactiveRedisDataSource redis, FeedSettings settings) {
+        this(redis, settings.cacheTtl(), settings.redisTimeout());
+    }
+
+    FeedCache(ReactiveRedisDataSource redis, Duration ttl, Duration timeout) {
+        this.redis = redis;
+        this.ttl = ttl;
+        this.timeout = timeout;
+    }
+
+    public static String home(UUID viewer) {
+        return "feed:{home:" + viewer + "}";
+    }
+
+    public static String profile(UUID author) {
+        return "feed:{user:" + author + "}";
+    }
+
+    public static String entity(UUID entity) {
+        return "feed:{entity:" + entity + "}";
+    }
+
+    /** The first page of an audience: from Redis, or from {@code loader} exactly once per miss and version. */
+    public String firstPage(String audience, int limit, Loader loader) throws Exception {
+        Optional<Lookup> lookup = lookup(audience, limit);
+        if (lookup.isPresent() && lookup.get().body() != null) {
+            return lookup.get().body();
+        }
+        String flightKey = audience + "|" + lookup.map(Lookup::version).orElse("?") + "|" + limit;
+        boolean claimed = lookup.isPresent() && lookup.get().claimed();
+        CompletableFuture<String> mine = new CompletableFuture<>();
+        if (claimed) {
+            // This request holds the refill lock: it loads, whatever else is waiting here (waiters find its page).
+            inFlight.put(flightKey, mine);
+        } else {
+            CompletableFuture<String> running = inFlight.putIfAbsent(flightKey, mine);
+            if (running != null) {
+                return running.get(); // another request of this container is already loading or waiting for it
+            }
+        }
+        try {
+            String body = null;
+            if (lookup.isPresent() && !claimed) {
+                body = awaitOtherLoader(audience, limit);
+            }
+            if (body == null) {
+                body = loader.load();
+                if (lookup.isPresent()) {
+                    store(audience, lookup.get().version(), limit, body);
+                }
+            }
+            mine.complete(body);
+            return body;
+        } catch (Exception e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            inFlight.remove(flightKey, mine);
+        }
+    }
+
+    /** Moves the audiences on: their cached pages are gone for the next read. Best effort while Redis is down. */
+    public void bump(Collection<String> audiences) {
+        if (audiences.isEmpty() || !breaker.allowsRequest()) {
+            return;
+        }
+        List<String> all = new ArrayList<>(audiences);
+        try {
+            // Sent concurrently in chunks: a fan-out to thousands of audiences is pipelined, not a round trip
+            // each, and stays within the client's queue.
+            for (int from = 0; from < all.size(); from += BUMP_CHUNK) {
+                List<Uni<Response>> calls = new ArrayList<>();
+                for (String audience : all.subList(from, Math.min(all.size(), from + BUMP_CHUNK))) {
+                    calls.add(redis.execute("EVAL", BUMP, "1", audience, Long.toString(IDLE_AUDIENCE_MS)));
+                }
+                Uni.join().all(calls).andCollectFailures().await().atMost(timeout.multipliedBy(5));
+            }
+            breaker.succeeded();
+        } catch (RuntimeException e) {
+            failed("bump", e);
+        }
+    }
+
+    private Optional<Lookup> lookup(String audience, int limit) {
+        if (!breaker.allowsRequest()) {
+            return Optional.empty();
+        }
+        try {
+            Response r = redis.execute("EVAL", READ, "1", audience, Integer.toString(limit),
+                    Long.toString(ttl.toMillis()), Long.toString(LOCK_MS), Long.toString(IDLE_AUDIENCE_MS))
+                    .await().atMost(timeout);
+            breaker.succeeded();
+            String body = r.get(1).toString();
+            return Optional.of(new Lookup(r.get(0).toString(), body.isEmpty() ? null : body, r.get(2).toInteger() == 1));
+        } catch (RuntimeException e) {
+            failed("read", e);
+            return Optional.empty();
+        }
+    }
+
+    private String awaitOtherLoader(String audience, int limit) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + WAIT_MS;
+        while (System.currentTimeMillis() < deadline) {
+            Thread.sleep(POLL_MS);
+            Optional<Lookup> again = lookup(audience, limit);
+            if (again.isEmpty()) {
+                return null;
+            }
+            if (again.get().body() != null) {
+                return again.get().body();
+            }
+            if (again.get().claimed()) {
+                return null; // the other loader gave up (its lock expired): this one loads
+            }
+        }
+        return null;
+    }
+
+    private void store(String audience, String version, int limit, String body) {
+        if (!breaker.allowsRequest()) {
+            return;
+        }
+        try {
+            redis.execute("EVAL", STORE, "1", audience, version, Integer.toString(limit), body, Long.toString(IDLE_AUDIENCE_MS))
+                    .await().atMost(timeout);
+        } catch (RuntimeException e) {
+            failed("store", e);
+        }
+    }
+
+    private void failed(String what, RuntimeException e) {
+        if (breaker.failed()) {
+            LOG.warnf("feed cache %s failed, feeds are read from PostgreSQL for now: %s", what, e.getClass().getSimpleName());
+        }
+    }
+}

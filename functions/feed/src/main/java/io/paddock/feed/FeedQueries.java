@@ -1,0 +1,194 @@
+package io.paddock.feed;
+
+import io.paddock.feed.FeedDocuments.Author;
+import io.paddock.feed.FeedDocuments.Page;
+import io.paddock.feed.FeedDocuments.Post;
+import io.paddock.shared.db.Database;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The feed queries, keyset-paginated on (created_at, id) newest first. Each branch walks one index in
+ * order and stops after limit + 1 rows that pass its filters, so a page costs about limit index entries
+ * per branch, whatever the table sizes (FeedIndexTest checks the plans with EXPLAIN).
+ *
+ * <p>Home fuses three branches — own posts, posts by followed users, posts targeting followed entities —
+ * with UNION, which also removes the duplicate when one post reaches the viewer twice (e.g. it targets
+ * two followed entities). The viewer's hidden and reported posts and blocked authors (table user_blocks)
+ * are filtered inside each branch, before its LIMIT, so filtered posts never leave a page short.
+ */
+@ApplicationScoped
+public class FeedQueries {
+
+    /** Before every post: the first page starts here. */
+    static final Instant TOP = Instant.parse("9999-12-31T23:59:59Z");
+    static final UUID TOP_ID = UUID.fromString("ffffffff-ffff-ffff-ffff-ffffffffffff");
+
+    static final String NOT_HIDDEN = "NOT EXISTS (SELECT 1 FROM post_actions a WHERE a.user_id = ? AND a.post_id = %s "
+            + "AND a.type IN ('hide', 'report'))";
+
+    // Parameters: viewer, (at, id), viewer, n | viewer, (at, id), viewer, n, viewer | viewer, (at, id), viewer, viewer, n | n
+    static final String HOME = "WITH page AS (SELECT id, created_at FROM ("
+            + "(SELECT p.id, p.created_at FROM posts p WHERE p.author_id = ? AND p.deleted_at IS NULL "
+            + "AND (p.created_at, p.id) < (?, ?) AND " + NOT_HIDDEN.formatted("p.id")
+            + " ORDER BY p.created_at DESC, p.id DESC LIMIT ?) "
+            + "UNION (SELECT fp.id, fp.created_at FROM user_follows f CROSS JOIN LATERAL ("
+            + "SELECT p.id, p.created_at FROM posts p WHERE p.author_id = f.followee_id AND p.deleted_at IS NULL "
+            + "AND (p.created_at, p.id) < (?, ?) AND " + NOT_HIDDEN.formatted("p.id")
+            + " ORDER BY p.created_at DESC, p.id DESC LIMIT ?) fp WHERE f.follower_id = ? "
+            + "AND NOT EXISTS (SELECT 1 FROM user_blocks b WHERE b.blocker_id = f.follower_id AND b.blocked_id = f.followee_id)) "
+            + "UNION (SELECT tp.id, tp.created_at FROM entity_follows ef CROSS JOIN LATERAL ("
+            + "SELECT t.post_id AS id, t.post_created_at AS created_at FROM post_targets t JOIN posts p ON p.id = t.post_id "
+            + "WHERE t.entity_id = ef.entity_id AND (t.post_created_at, t.post_id) < (?, ?) AND p.deleted_at IS NULL AND "
+            + NOT_HIDDEN.formatted("t.post_id")
+            + " AND NOT EXISTS (SELECT 1 FROM user_blocks b WHERE b.blocker_id = ? AND b.blocked_id = p.author_id) "
+            + "ORDER BY t.post_created_at DESC, t.post_id DESC LIMIT ?) tp WHERE ef.user_id = ?)"
+            + ") fused ORDER BY created_at DESC, id DESC LIMIT ?) ";
+
+    static final String PROFILE = "WITH page AS (SELECT p.id, p.created_at FROM posts p WHERE p.author_id = ? "
+            + "AND p.deleted_at IS NULL AND (p.created_at, p.id) < (?, ?) ORDER BY p.created_at DESC, p.id DESC LIMIT ?) ";
+
+    static final String ENTITY = "WITH page AS (SELECT t.post_id AS id, t.post_created_at AS created_at FROM post_targets t "
+            + "JOIN posts p ON p.id = t.post_id WHERE t.entity_id = ? AND p.deleted_at IS NULL "
+            + "AND (t.post_created_at, t.post_id) < (?, ?) ORDER BY t.post_created_at DESC, t.post_id DESC LIMIT ?) ";
+
+    /** What every feed shows of a post; likeCount and targets are read for the page's rows only. */
+    static final String POSTS_OF_PAGE = "SELECT p.id, p.author_id, u.handle, u.display_name, p.body, p.created_at, "
+            + "ARRAY(SELECT t.entity_id FROM post_targets t WHERE t.post_id = p.id ORDER BY t.entity_id) AS targets, "
+            + "(SELECT count(*) FROM post_actions a WHERE a.post_id = p.id AND a.type = 'like') AS likes "
+            + "FROM page JOIN posts p ON p.id = page.id JOIN users u ON u.id = p.author_id "
+            + "ORDER BY page.created_at DESC, page.id DESC";
+
+    static final String USER_BY_HANDLE = "SELECT id FROM users WHERE handle = ?";
+    static final String ENTITY_EXISTS = "SELECT 1 FROM entities WHERE id = ?";
+
+    private static final DateTimeFormatter RFC3339_MILLIS = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'")
+            .withZone(java.time.ZoneOffset.UTC);
+
+    private final Database database;
+    private final AtomicLong pageQueries = new AtomicLong();
+
+    public FeedQueries(Database database) {
+        this.database = database;
+    }
+
+    /** How many feed pages were read from PostgreSQL by this container (stampede tests count them). */
+    public long pageQueries() {
+        return pageQueries.get();
+    }
+
+    public Page home(UUID viewer, FeedCursor cursor, int limit) throws SQLException {
+        Instant at = cursor == null ? TOP : cursor.createdAt();
+        UUID id = cursor == null ? TOP_ID : cursor.id();
+        int n = limit + 1;
+        return page(HOME + POSTS_OF_PAGE, limit, viewer, at, id, viewer, n, at, id, viewer, n, viewer, at, id, viewer, viewer,
+                n, viewer, n);
+    }
+
+    public Page profile(UUID author, FeedCursor cursor, int limit) throws SQLException {
+        return page(PROFILE + POSTS_OF_PAGE, limit, author, cursor == null ? TOP : cursor.createdAt(),
+                cursor == null ? TOP_ID : cursor.id(), limit + 1);
+    }
+
+    public Page entity(UUID entity, FeedCursor cursor, int limit) throws SQLException {
+        return page(ENTITY + POSTS_OF_PAGE, limit, entity, cursor == null ? TOP : cursor.createdAt(),
+                cursor == null ? TOP_ID : cursor.id(), limit + 1);
+    }
+
+    public Optional<UUID> userByHandle(String handle) throws SQLException {
+        return database.inTransaction(c -> {
+            try (PreparedStatement s = c.prepareStatement(USER_BY_HANDLE)) {
+                s.setString(1, handle);
+                try (ResultSet rs = s.executeQuery()) {
+                    return rs.next() ? Optional.of(rs.getObject(1, UUID.class)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    public boolean entityExists(UUID entity) throws SQLException {
+        return database.inTransaction(c -> {
+            try (PreparedStatement s = c.prepareStatement(ENTITY_EXISTS)) {
+                s.setObject(1, entity);
+                try (ResultSet rs = s.executeQuery()) {
+                    return rs.next();
+                }
+            }
+        });
+    }
+
+    /** One post as the feeds show it (after it was created). */
+    Optional<Post> post(Connection c, UUID postId) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("WITH page AS (SELECT id, created_at FROM posts WHERE id = ?) "
+                + POSTS_OF_PAGE)) {
+            s.setObject(1, postId);
+            List<Post> posts = read(s);
+            return posts.isEmpty() ? Optional.empty() : Optional.of(posts.get(0));
+        }
+    }
+
+    private Page page(String sql, int limit, Object... params) throws SQLException {
+        pageQueries.incrementAndGet();
+        List<Post> rows = database.inTransaction(c -> {
+            try (PreparedStatement s = c.prepareStatement(sql)) {
+                bind(s, params);
+                return read(s);
+            }
+        });
+        if (rows.size() <= limit) {
+            return new Page(rows, null);
+        }
+        List<Post> items = new ArrayList<>(rows.subList(0, limit));
+        Post last = items.get(limit - 1);
+        return new Page(items, new FeedCursor(createdAtOf(last), last.id()).encode());
+    }
+
+    static void bind(PreparedStatement s, Object... params) throws SQLException {
+        for (int i = 0; i < params.length; i++) {
+            Object p = params[i];
+            if (p instanceof Instant instant) {
+                s.setTimestamp(i + 1, Timestamp.from(instant));
+            } else {
+                s.setObject(i + 1, p);
+            }
+        }
+    }
+
+    private static List<Post> read(PreparedStatement s) throws SQLException {
+        List<Post> posts = new ArrayList<>();
+        try (ResultSet rs = s.executeQuery()) {
+            while (rs.next()) {
+                Array targets = rs.getArray("targets");
+                UUID[] ids = (UUID[]) targets.getArray();
+                Instant createdAt = rs.getTimestamp("created_at").toInstant();
+                posts.add(new Post(rs.getObject("id", UUID.class),
+                        new Author(rs.getObject("author_id", UUID.class), rs.getString("handle"), rs.getString("display_name")),
+                        rs.getString("body"), Arrays.asList(ids), format(createdAt), rs.getLong("likes"),
+                        createdAt));
+            }
+        }
+        return posts;
+    }
+
+    static String format(Instant instant) {
+        return RFC3339_MILLIS.format(instant.truncatedTo(ChronoUnit.MILLIS));
+    }
+
+    private static Instant createdAtOf(Post post) {
+        return post.keysetCreatedAt();
+    }
+}

@@ -1,0 +1,122 @@
+package io.paddock.feed;
+
+import io.paddock.shared.auth.Caller;
+import io.paddock.shared.auth.Principal;
+import io.paddock.shared.http.QueryParams;
+import io.paddock.shared.http.ServiceUnavailable;
+import io.paddock.shared.ratelimit.Category;
+import io.paddock.shared.ratelimit.RateLimited;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.sql.SQLException;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** The three feeds: home (personal), a user's profile and an entity's (public, CDN-cacheable). */
+@Path("/v1/feed")
+@Tag(name = "Feed")
+public class FeedResource {
+
+    private final Caller caller;
+    private final FeedReads feeds;
+    private final FeedSettings settings;
+
+    public FeedResource(Caller caller, FeedReads feeds, FeedSettings settings) {
+        this.caller = caller;
+        this.feeds = feeds;
+        this.settings = settings;
+    }
+
+    @GET
+    @Path("/home")
+    @RateLimited(Category.READ)
+    @Produces(MediaType.APPLICATION_JSON)
+    @SecurityRequirement(name = "bearer")
+    @Operation(summary = "The caller's home feed",
+            description = "Newest first: own posts, posts by followed users and posts targeting followed entities, "
+                    + "each once; without posts the caller hid or reported and without authors the caller blocked. "
+                    + "Personal: private, no-cache, Vary: Authorization.")
+    @APIResponse(responseCode = "200", description = "A page of posts",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = FeedDocuments.Page.class)))
+    public Response home(@QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
+        int pageSize = QueryParams.limit(limit);
+        FeedCursor position = FeedCursor.decode(cursor);
+        Principal viewer = caller.require();
+        String body = read(() -> feeds.home(viewer.userId(), position, pageSize));
+        return Response.ok(body, MediaType.APPLICATION_JSON_TYPE)
+                .header(HttpHeaders.CACHE_CONTROL, "private, no-cache")
+                .header(HttpHeaders.VARY, HttpHeaders.AUTHORIZATION)
+                .build();
+    }
+
+    @GET
+    @Path("/users/{handle}")
+    @RateLimited(Category.READ)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "A user's posts", description = "Public; cacheable by CDNs (s-maxage).")
+    @APIResponse(responseCode = "200", description = "A page of posts",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = FeedDocuments.Page.class)))
+    public Response profile(@PathParam("handle") String handle, @QueryParam("limit") String limit,
+            @QueryParam("cursor") String cursor) {
+        int pageSize = QueryParams.limit(limit);
+        FeedCursor position = FeedCursor.decode(cursor);
+        if (!handle.matches("[a-z0-9_]{3,30}")) {
+            throw new jakarta.ws.rs.NotFoundException("No user @" + handle);
+        }
+        String body = read(() -> feeds.profile(handle, position, pageSize));
+        return Response.ok(body, MediaType.APPLICATION_JSON_TYPE)
+                .header(HttpHeaders.CACHE_CONTROL, settings.publicCacheControl()).build();
+    }
+
+    @GET
+    @Path("/entities/{entityId}")
+    @RateLimited(Category.READ)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Posts targeting an entity", description = "Public; cacheable by CDNs (s-maxage).")
+    @APIResponse(responseCode = "200", description = "A page of posts",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = FeedDocuments.Page.class)))
+    public Response entity(@PathParam("entityId") String entityId, @QueryParam("limit") String limit,
+            @QueryParam("cursor") String cursor) {
+        UUID entity = QueryParams.uuid("entityId", entityId);
+        int pageSize = QueryParams.limit(limit);
+        FeedCursor position = FeedCursor.decode(cursor);
+        String body = read(() -> feeds.entity(entity, position, pageSize));
+        return Response.ok(body, MediaType.APPLICATION_JSON_TYPE)
+                .header(HttpHeaders.CACHE_CONTROL, settings.publicCacheControl()).build();
+    }
+
+    @FunctionalInterface
+    interface Read {
+        String run() throws Exception;
+    }
+
+    static String read(Read read) {
+        try {
+            return read.run();
+        } catch (WebApplicationException e) {
+            throw e;
+        } catch (SQLException e) {
+            throw new ServiceUnavailable("feed store unavailable", e);
+        } catch (Exception e) {
+            if (e.getCause() instanceof WebApplicationException w) {
+                throw w;
+            }
+            if (e.getCause() instanceof SQLException sql) {
+                throw new ServiceUnavailable("feed store unavailable", sql);
+            }
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package io.paddock.feed;
+
+import io.paddock.shared.auth.Caller;
+import io.paddock.shared.auth.Principal;
+import io.paddock.shared.http.QueryParams;
+import io.paddock.shared.http.ServiceUnavailable;
+import io.paddock.shared.ratelimit.Category;
+import io.paddock.shared.ratelimit.RateLimited;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import java.sql.SQLException;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** Following users and entities; both idempotent (PUT twice and DELETE twice are 204). */
+@Path("/v1/follows")
+@Tag(name = "Feed")
+@SecurityRequirement(name = "bearer")
+public class FollowsResource {
+
+    private final Caller caller;
+    private final FeedReads reads;
+    private final FeedWrites writes;
+
+    public FollowsResource(Caller caller, FeedReads reads, FeedWrites writes) {
+        this.caller = caller;
+        this.reads = reads;
+        this.writes = writes;
+    }
+
+    @PUT
+    @Path("/users/{handle}")
+    @RateLimited(Category.WRITE)
+    @Operation(summary = "Follow a user")
+    @APIResponse(responseCode = "204", description = "Following")
+    public Response followUser(@PathParam("handle") String handle) {
+        return user(handle, true);
+    }
+
+    @DELETE
+    @Path("/users/{handle}")
+    @RateLimited(Category.WRITE)
+    @Operation(summary = "Stop following a user")
+    @APIResponse(responseCode = "204", description = "Not following")
+    public Response unfollowUser(@PathParam("handle") String handle) {
+        return user(handle, false);
+    }
+
+    @PUT
+    @Path("/entities/{entityId}")
+    @RateLimited(Category.WRITE)
+    @Operation(summary = "Follow an entity")
+    @APIResponse(responseCode = "204", description = "Following")
+    public Response followEntity(@PathParam("entityId") String entityId) {
+        return entity(entityId, true);
+    }
+
+    @DELETE
+    @Path("/entities/{entityId}")
+    @RateLimited(Category.WRITE)
+    @Operation(summary = "Stop following an entity")
+    @APIResponse(responseCode = "204", description = "Not following")
+    public Response unfollowEntity(@PathParam("entityId") String entityId) {
+        return entity(entityId, false);
+    }
+
+    private Response user(String handle, boolean follow) {
+        Principal principal = caller.require();
+        if (!handle.matches("[a-z0-9_]{3,30}")) {
+            throw new NotFoundException("No user @" + handle);
+        }
+        try {
+            writes.followUser(principal.userId(), reads.userId(handle), follow);
+        } catch (SQLException e) {
+            throw new ServiceUnavailable("follow store unavailable", e);
+        }
+        return Response.noContent().header(HttpHeaders.CACHE_CONTROL, "no-store").build();
+    }
+
+    private Response entity(String entityId, boolean follow) {
+        UUID entity = QueryParams.uuid("entityId", entityId);
+        Principal principal = caller.require();
+        try {
+            writes.followEntity(principal.userId(), entity, follow);
+        } catch (SQLException e) {
+            throw new ServiceUnavailable("follow store unavailable", e);
+        }
+        return Response.noContent().header(HttpHeaders.CACHE_CONTROL, "no-store").build();
+    }
+}

@@ -1,0 +1,114 @@
+package io.paddock.feed;
+
+import io.paddock.feed.FeedDocuments.PostCreated;
+import io.paddock.shared.auth.Caller;
+import io.paddock.shared.auth.Principal;
+import io.paddock.shared.http.QueryParams;
+import io.paddock.shared.http.ServiceUnavailable;
+import io.paddock.shared.ratelimit.Category;
+import io.paddock.shared.ratelimit.RateLimited;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** Creating and deleting posts, and the caller's actions on them. */
+@Path("/v1/posts")
+@Tag(name = "Feed")
+@SecurityRequirement(name = "bearer")
+public class PostsResource {
+
+    public static final int MAX_TARGETS = 10;
+
+    public record NewPost(
+            @NotNull(message = "is required") @Pattern(regexp = "(?s).*\\S.*", message = "must not be blank")
+            @Size(max = 5000, message = "must be at most 5000 characters") String body,
+            @Size(max = MAX_TARGETS, message = "must name at most " + MAX_TARGETS + " entities")
+            List<@NotNull(message = "must be entity ids") UUID> targetEntityIds) {
+    }
+
+    public record Action(
+            @NotNull(message = "is required")
+            @Pattern(regexp = "like|save|hide|report", message = "must be one of like, save, hide, report") String type) {
+    }
+
+    private final Caller caller;
+    private final FeedWrites writes;
+
+    public PostsResource(Caller caller, FeedWrites writes) {
+        this.caller = caller;
+        this.writes = writes;
+    }
+
+    @POST
+    @RateLimited(Category.WRITE)
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Publish a post", description = "Body 1 to 5,000 characters; up to 10 target entities. "
+            + "Every feed that includes it shows it on its next read.")
+    @APIResponse(responseCode = "201", description = "The post",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PostCreated.class)))
+    public Response create(@Valid @NotNull(message = "is required") NewPost post) {
+        Principal author = caller.require();
+        List<UUID> targets = post.targetEntityIds() == null ? List.of() : post.targetEntityIds();
+        try {
+            return Response.status(201).entity(new PostCreated(writes.createPost(author.userId(), post.body(), targets)))
+                    .header(HttpHeaders.CACHE_CONTROL, "no-store").build();
+        } catch (SQLException e) {
+            throw new ServiceUnavailable("post store unavailable", e);
+        }
+    }
+
+    @DELETE
+    @Path("/{postId}")
+    @RateLimited(Category.WRITE)
+    @Operation(summary = "Delete a post", description = "The author or an admin.")
+    @APIResponse(responseCode = "204", description = "Deleted")
+    public Response delete(@PathParam("postId") String postId) {
+        UUID id = QueryParams.uuid("postId", postId);
+        Principal principal = caller.require();
+        try {
+            writes.deletePost(principal, id);
+        } catch (SQLException e) {
+            throw new ServiceUnavailable("post store unavailable", e);
+        }
+        return Response.noContent().header(HttpHeaders.CACHE_CONTROL, "no-store").build();
+    }
+
+    @POST
+    @Path("/{postId}/actions")
+    @RateLimited(Category.MUTATION)
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Like, save, hide or report a post",
+            description = "Once per post and type (a repeat is a no-op 204); also recorded as a usage event. "
+                    + "Hidden and reported posts leave the caller's home feed at once.")
+    @APIResponse(responseCode = "204", description = "Recorded")
+    public Response act(@PathParam("postId") String postId, @Valid @NotNull(message = "is required") Action action) {
+        UUID id = QueryParams.uuid("postId", postId);
+        Principal principal = caller.require();
+        try {
+            writes.act(principal, id, action.type());
+        } catch (SQLException e) {
+            throw new ServiceUnavailable("action store unavailable", e);
+        }
+        return Response.noContent().header(HttpHeaders.CACHE_CONTROL, "no-store").build();
+    }
+}

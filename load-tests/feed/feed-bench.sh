@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Benchmark (not a test): feed latency on the big seed (1,000,000 posts, 10,000 users). Starts
+# ./paddock local --seed=big on a scratch data directory and port with the read/auth rate limits raised
+# (every request comes from 127.0.0.1), then runs FeedBench: (a) FeedQueries.home over JDBC, first and
+# second page, p50/p95 for random viewers; (b) GET /v1/feed/users/{handle} and GET /v1/feed/home through
+# the HTTP stack, first request (cache miss) and second (cache hit) per handle/viewer. Stops the API.
+# Usage: load-tests/feed/feed-bench.sh [viewers] [random seed]   (from anywhere; default 200 viewers)
+#   PADDOCK_BENCH_PORT (default 3922); PADDOCK_BENCH_DATA_DIR keeps the seeded database between runs
+#   (the first run spends about a minute loading it; later runs skip that).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+viewers=${1:-200}
+seed=${2:-2026}
+port=${PADDOCK_BENCH_PORT:-3922}
+scratch=$(mktemp -d)
+data=${PADDOCK_BENCH_DATA_DIR:-$scratch/data}
+pid=
+trap '[ -n "$pid" ] && { kill -TERM $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; }; rm -rf "$scratch"' EXIT
+
+# Tests are not needed to measure (and need not compile): maven.test.skip.
+./mvnw -B -q -Dmaven.test.skip=true -pl load-tests,infra/local -am install
+./mvnw -B -q -pl load-tests dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt -DincludeScope=runtime
+
+PADDOCK_PORT=$port PADDOCK_DATA_DIR="$data" \
+PADDOCK_RATE_LIMITS_POLICIES="{categories: {read: {limit: 1000000, burst: 1000000}, auth: {limit: 1000000, burst: 1000000}}}" \
+    ./paddock local --seed=big > "$scratch/log" 2>&1 &
+pid=$!
+# Loading the big seed comes before the API listens: allow 15 minutes.
+for _ in $(seq 1 1800); do
+    grep -q "ready at" "$scratch/log" 2>/dev/null && break
+    kill -0 $pid 2>/dev/null || { cat "$scratch/log" >&2; exit 1; }
+    sleep 0.5
+done
+grep -q "ready at" "$scratch/log" || { cat "$scratch/log" >&2; echo "the local API did not start" >&2; exit 1; }
+grep "big data" "$scratch/log" || true
+
+# The embedded PostgreSQL picks a free port; postmaster.pid says which (its 4th line).
+pg_port=$(sed -n 4p "$data/postgres/postmaster.pid")
+JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
+"$JAVA" -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp "load-tests/target/classes:$(cat load-tests/target/bench-classpath.txt)" io.paddock.bench.FeedBench \
+    "postgres://postgres@127.0.0.1:$pg_port/postgres" "http://127.0.0.1:$port" "$viewers" "$seed"

@@ -1,0 +1,257 @@
+package io.paddock.bench;
+
+import io.paddock.feed.FeedCursor;
+import io.paddock.feed.FeedDocuments.Page;
+import io.paddock.feed.FeedQueries;
+import io.paddock.shared.config.PaddockConfig;
+import io.paddock.shared.db.Database;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Proxy;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Feed latency on the big seed ({@code ./paddock local --seed=big}); run it with load-tests/feed/feed-bench.sh.
+ *
+ * <ol>
+ * <li>JDBC: {@link FeedQueries#home} itself — the production SQL, binding and row reading, through the
+ * production pool settings ({@link Database}: prepareThreshold=0) — for random viewers, first page and
+ * the page after it. No cache is involved: this is the PostgreSQL cost a cache miss pays.</li>
+ * <li>HTTP, through the local stack (filters, rate limiter, Redis cache, JSON): GET /v1/feed/users/{handle}
+ * for distinct handles, once (a cache miss: the first page is read from PostgreSQL and stored in Redis)
+ * and again right after (a hit); the same for GET /v1/feed/home of logged-in big users.</li>
+ * </ol>
+ *
+ * Each series is measured once per viewer or handle, sequentially on one connection, after a warm-up on
+ * other viewers and handles (JIT, pools); the figures are latencies of single requests, not throughput.
+ *
+ * <p>Arguments: database URL (postgres://…), API base URL, number of viewers/handles (default 200),
+ * random seed (default 2026: the same viewers every run).
+ */
+public final class FeedBench {
+
+    static final String USER_ID = "01900b16-0000-7000-8000-%012d";
+    static final String PASSWORD = "paddock-demo-2026";
+    static final int PAGE = 20;
+    static final int WARM_UP = 50;
+    /** FeedSettings.cacheTtl's default: a hit series must start within it of its miss series. */
+    static final Duration CACHE_TTL = Duration.ofSeconds(30);
+
+    private FeedBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String databaseUrl = args.length > 0 ? args[0] : "postgres://postgres@127.0.0.1:5432/postgres";
+        String base = args.length > 1 ? args[1] : "http://127.0.0.1:3000";
+        int count = args.length > 2 ? Integer.parseInt(args[2]) : 200;
+        long seed = args.length > 3 ? Long.parseLong(args[3]) : 2026;
+
+        Database database = new Database(config(databaseUrl));
+        int users = bigUsers(database);
+        if (users < WARM_UP + count) {
+            throw new IllegalStateException("found " + users + " big users; run ./paddock local --seed=big first");
+        }
+        List<Integer> numbers = new ArrayList<>();
+        for (int i = 1; i <= users; i++) {
+            numbers.add(i);
+        }
+        Collections.shuffle(numbers, new Random(seed));
+        List<Integer> warmUp = numbers.subList(0, WARM_UP);
+        List<Integer> measured = numbers.subList(WARM_UP, WARM_UP + count);
+        System.out.printf("feed benchmark: %,d big users, %d measured viewers/handles (random seed %d), page size %d%n",
+                users, count, seed, PAGE);
+
+        homeOverJdbc(new FeedQueries(database), warmUp, measured);
+        database.dataSource().close();
+
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5)).build();
+        profileOverHttp(http, base, warmUp, measured);
+        homeOverHttp(http, base, warmUp, measured.subList(0, Math.min(measured.size(), 50)));
+    }
+
+    // ---- (a) FeedQueries.home over JDBC ----
+
+    static void homeOverJdbc(FeedQueries queries, List<Integer> warmUp, List<Integer> measured) throws Exception {
+        for (int n : warmUp) {
+            Page first = queries.home(userId(n), null, PAGE);
+            if (first.nextCursor() != null) {
+                queries.home(userId(n), FeedCursor.decode(first.nextCursor()), PAGE);
+            }
+        }
+        List<Double> firstPages = new ArrayList<>();
+        List<Double> secondPages = new ArrayList<>();
+        long items = 0;
+        for (int n : measured) {
+            long start = System.nanoTime();
+            Page first = queries.home(userId(n), null, PAGE);
+            firstPages.add(millisSince(start));
+            items += first.items().size();
+            if (first.nextCursor() == null) {
+                continue; // a viewer whose feed fits one page has no second page to time
+            }
+            start = System.nanoTime();
+            Page second = queries.home(userId(n), FeedCursor.decode(first.nextCursor()), PAGE);
+            secondPages.add(millisSince(start));
+            items += second.items().size();
+        }
+        System.out.println("(a) home feed over JDBC: FeedQueries.home, PostgreSQL only (no cache)");
+        print("first page", firstPages);
+        print("second page", secondPages);
+        System.out.printf("    %.1f items per page on average%n", (double) items / (firstPages.size() + secondPages.size()));
+    }
+
+    // ---- (b) through the local HTTP stack ----
+
+    static void profileOverHttp(HttpClient http, String base, List<Integer> warmUp, List<Integer> measured) throws Exception {
+        Function<Integer, HttpRequest> request = n -> HttpRequest.newBuilder(
+                URI.create(base + "/v1/feed/users/big_" + String.format("%05d", n))).timeout(Duration.ofSeconds(30)).GET().build();
+        missThenHit(http, "(b) GET /v1/feed/users/{handle} through the local stack", request, warmUp, measured);
+    }
+
+    static void homeOverHttp(HttpClient http, String base, List<Integer> warmUp, List<Integer> measured) throws Exception {
+        // Logging in costs an Argon2id hash each (tens of ms): a smaller set of viewers, tokens fetched first.
+        List<Integer> everyone = new ArrayList<>(warmUp);
+        everyone.addAll(measured);
+        String[] tokens = new String[everyone.stream().mapToInt(Integer::intValue).max().orElse(0) + 1];
+        for (int n : everyone) {
+            tokens[n] = login(http, base, n);
+        }
+        Function<Integer, HttpRequest> request = n -> HttpRequest.newBuilder(URI.create(base + "/v1/feed/home"))
+                .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + tokens[n]).GET().build();
+        missThenHit(http, "(b) GET /v1/feed/home (Bearer) through the local stack", request, warmUp, measured);
+    }
+
+    /** Every target once (first page not in Redis), then every target again at once (cached). */
+    static void missThenHit(HttpClient http, String title, Function<Integer, HttpRequest> request, List<Integer> warmUp,
+            List<Integer> measured) throws Exception {
+        for (int n : warmUp) {
+            send(http, request.apply(n));
+            send(http, request.apply(n));
+        }
+        List<Double> misses = new ArrayList<>();
+        List<String> bodies = new ArrayList<>();
+        long seriesStart = System.nanoTime();
+        for (int n : measured) {
+            long start = System.nanoTime();
+            bodies.add(send(http, request.apply(n)));
+            misses.add(millisSince(start));
+        }
+        double missSeries = millisSince(seriesStart);
+        List<Double> hits = new ArrayList<>();
+        int differing = 0;
+        for (int i = 0; i < measured.size(); i++) {
+            long start = System.nanoTime();
+            String body = send(http, request.apply(measured.get(i)));
+            hits.add(millisSince(start));
+            if (!body.equals(bodies.get(i))) {
+                differing++;
+            }
+        }
+        System.out.println(title + ", " + measured.size() + " distinct targets");
+        print("first request (cache miss)", misses);
+        print("second request (cache hit)", hits);
+        if (differing > 0) {
+            System.out.println("    note: " + differing + " second answers differed from the first (a write in between?)");
+        }
+        if (missSeries > CACHE_TTL.toMillis() * 0.8) {
+            System.out.printf("    note: the miss series took %.0f s, near the cache TTL (%d s): early hits may have "
+                    + "expired and been misses%n", missSeries / 1000, CACHE_TTL.toSeconds());
+        }
+    }
+
+    static String login(HttpClient http, String base, int n) throws Exception {
+        String body = "{\"email\":\"big_" + String.format("%05d", n) + "@example.org\",\"password\":\"" + PASSWORD + "\"}";
+        String answer = send(http, HttpRequest.newBuilder(URI.create(base + "/v1/auth/login")).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build());
+        Matcher token = Pattern.compile("\"accessToken\"\\s*:\\s*\"([^\"]+)\"").matcher(answer);
+        if (!token.find()) {
+            throw new IllegalStateException("login of big_" + n + " gave no token: " + answer);
+        }
+        return token.group(1);
+    }
+
+    static String send(HttpClient http, HttpRequest request) throws Exception {
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException(request.method() + " " + request.uri() + " answered " + response.statusCode()
+                    + " (rate limits raised? feed routes served?): " + response.body());
+        }
+        return response.body();
+    }
+
+    // ---- figures ----
+
+    static void print(String series, List<Double> millis) {
+        if (millis.isEmpty()) {
+            System.out.printf("    %-28s no samples%n", series);
+            return;
+        }
+        List<Double> sorted = new ArrayList<>(millis);
+        Collections.sort(sorted);
+        System.out.printf("    %-28s p50 %7.2f ms   p95 %7.2f ms   max %7.2f ms   (n=%d)%n", series,
+                percentile(sorted, 50), percentile(sorted, 95), sorted.get(sorted.size() - 1), sorted.size());
+    }
+
+    /** Nearest rank: the smallest sample with at least p % of the samples at or below it. */
+    static double percentile(List<Double> sorted, int p) {
+        int rank = (int) Math.ceil(p / 100.0 * sorted.size());
+        return sorted.get(Math.max(0, rank - 1));
+    }
+
+    static double millisSince(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e6;
+    }
+
+    static UUID userId(int n) {
+        return UUID.fromString(String.format(USER_ID, n));
+    }
+
+    static int bigUsers(Database database) throws Exception {
+        try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT count(*) FROM users WHERE id >= '01900b16-0000-7000-8000-000000000000' "
+                        + "AND id < '01900b16-0001-0000-0000-000000000000'")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    /** The production pool ({@link Database}) over {@code databaseUrl}, with the default time limits and one connection. */
+    static PaddockConfig config(String databaseUrl) {
+        PaddockConfig.Database database = proxy(PaddockConfig.Database.class, (self, method, args) -> switch (method.getName()) {
+            case "url" -> Optional.of(databaseUrl);
+            case "username", "password" -> Optional.empty();
+            case "poolMaxSize" -> 1;
+            case "connectTimeout" -> Duration.ofSeconds(3);
+            case "socketTimeout" -> Duration.ofSeconds(10);
+            case "acquisitionTimeout" -> Duration.ofSeconds(2);
+            default -> throw new UnsupportedOperationException("PaddockConfig.Database." + method.getName());
+        });
+        return proxy(PaddockConfig.class, (self, method, args) -> {
+            if (method.getName().equals("database")) {
+                return database;
+            }
+            throw new UnsupportedOperationException("PaddockConfig." + method.getName());
+        });
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T proxy(Class<T> type, InvocationHandler handler) {
+        return (T) Proxy.newProxyInstance(FeedBench.class.getClassLoader(), new Class<?>[] {type}, handler);
+    }
+}

@@ -1,0 +1,60 @@
+package io.paddock.shared.http;
+
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.UUID;
+
+/** The contract's query and path parameters parsed strictly: anything malformed is a 400 naming the parameter. */
+public final class QueryParams {
+
+    public static final int DEFAULT_LIMIT = 20;
+    public static final int MAX_LIMIT = 100;
+
+    private QueryParams() {
+    }
+
+    /** {@code ?limit=}: default 20, 1 to 100. */
+    public static int limit(String raw) {
+        if (raw == null) {
+            return DEFAULT_LIMIT;
+        }
+        try {
+            int value = Integer.parseInt(raw);
+            if (value >= 1 && value <= MAX_LIMIT) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // falls through to the same answer as an out-of-range number
+        }
+        throw invalid("limit", "must be a whole number from 1 to " + MAX_LIMIT);
+    }
+
+    public static Instant instant(String name, String raw) {
+        if (raw == null) {
+            return null;
+        }
+        try {
+            return Instant.parse(raw);
+        } catch (DateTimeParseException e) {
+            throw invalid(name, "must be an RFC 3339 UTC timestamp");
+        }
+    }
+
+    /** A UUID in its canonical text form (any case); anything else is a 400. */
+    public static UUID uuid(String name, String raw) {
+        try {
+            UUID value = UUID.fromString(raw);
+            if (value.toString().equalsIgnoreCase(raw)) {
+                return value;
+            }
+        } catch (IllegalArgumentException | NullPointerException e) {
+            // falls through
+        }
+        throw invalid(name, "must be a UUID");
+    }
+
+    public static jakarta.ws.rs.WebApplicationException invalid(String field, String message) {
+        return Problem.invalid("A query parameter is invalid", List.of(new Problem.FieldError(field, message)));
+    }
+}
