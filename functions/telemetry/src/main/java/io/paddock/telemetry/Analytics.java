@@ -21,8 +21,9 @@ public class Analytics {
     public record CtrReport(String from, String to, List<ItemCtr> items) {
     }
 
+    /** {@code medianDwellMs}: median time from a dwell_start to the dwell_end that follows it (same sender and item); null without pairs. */
     public record Funnel(String surface, String from, String to, long impressions, long opens, long likes, long saves,
-            long shares) {
+            long shares, Double medianDwellMs) {
     }
 
     // (item_id, type, occurred_at) index: one item's impressions and clicks in the range.
@@ -37,6 +38,15 @@ public class Analytics {
             + "count(*) FILTER (WHERE type = 'like'), count(*) FILTER (WHERE type = 'save'), count(*) FILTER (WHERE type = 'share') "
             + "FROM usage_events WHERE (?::text IS NULL OR surface = ?) "
             + "AND type IN ('impression', 'open', 'like', 'save', 'share') AND occurred_at >= ? AND occurred_at < ?";
+
+    // Same index; each dwell_end is paired with the event just before it of the same sender and item, if that
+    // is its dwell_start (an end without a start, or two starts in a row, pair with nothing).
+    static final String MEDIAN_DWELL = "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM occurred_at - prev_at) * 1000) "
+            + "FROM (SELECT type, occurred_at, lag(type) OVER w AS prev_type, lag(occurred_at) OVER w AS prev_at "
+            + "FROM usage_events WHERE (?::text IS NULL OR surface = ?) AND type IN ('dwell_start', 'dwell_end') "
+            + "AND occurred_at >= ? AND occurred_at < ? "
+            + "WINDOW w AS (PARTITION BY actor, item_id ORDER BY occurred_at, event_id)) paired "
+            + "WHERE type = 'dwell_end' AND prev_type = 'dwell_start'";
 
     private final Database database;
 
@@ -82,13 +92,29 @@ public class Analytics {
                 s.setString(2, surface);
                 s.setTimestamp(3, Timestamp.from(from));
                 s.setTimestamp(4, Timestamp.from(to));
+                Double dwell = medianDwell(connection, surface, from, to);
                 try (ResultSet rs = s.executeQuery()) {
                     rs.next();
                     return new Funnel(surface, Times.format(from), Times.format(to), rs.getLong(1), rs.getLong(2),
-                            rs.getLong(3), rs.getLong(4), rs.getLong(5));
+                            rs.getLong(3), rs.getLong(4), rs.getLong(5), dwell);
                 }
             }
         });
+    }
+
+    private static Double medianDwell(java.sql.Connection connection, String surface, Instant from, Instant to)
+            throws SQLException {
+        try (PreparedStatement s = connection.prepareStatement(MEDIAN_DWELL)) {
+            s.setString(1, surface);
+            s.setString(2, surface);
+            s.setTimestamp(3, Timestamp.from(from));
+            s.setTimestamp(4, Timestamp.from(to));
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                double median = rs.getDouble(1);
+                return rs.wasNull() ? null : median;
+            }
+        }
     }
 
     private static ItemCtr item(String itemId, long impressions, long clicks) {

@@ -21,8 +21,12 @@ public class EventIngestion {
     public record Rejected(int index, String reason) {
     }
 
+    /**
+     * {@code parked}: PostgreSQL was unavailable and the valid events were kept durably to be stored
+     * later; they count as accepted, and duplicates among them are only found when they are stored.
+     */
     @JsonInclude(JsonInclude.Include.ALWAYS)
-    public record Receipt(int accepted, int duplicates, List<Rejected> rejected) {
+    public record Receipt(int accepted, int duplicates, List<Rejected> rejected, boolean parked) {
     }
 
     /** The batch as a whole is unusable (not its events): a 4xx for the client. */
@@ -35,20 +39,28 @@ public class EventIngestion {
         }
     }
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(EventIngestion.class);
+
     private final EventStore store;
+    private final ParkedBatches parking;
     private final EventValidator validator;
 
     @jakarta.inject.Inject
-    public EventIngestion(EventStore store) {
-        this(store, new EventValidator(MetaSanitizer.withDefaults(), Clock.systemUTC(), Duration.ofHours(24),
+    public EventIngestion(EventStore store, ParkedBatches parking) {
+        this(store, parking, new EventValidator(MetaSanitizer.withDefaults(), Clock.systemUTC(), Duration.ofHours(24),
                 Duration.ofDays(7)));
     }
 
-    public EventIngestion(EventStore store, EventValidator validator) {
+    public EventIngestion(EventStore store, ParkedBatches parking, EventValidator validator) {
         this.store = store;
+        this.parking = parking;
         this.validator = validator;
     }
 
+    /**
+     * Stores the valid events; if PostgreSQL cannot take them, parks them (202 parked) — the client's app
+     * never breaks over telemetry. Throws only when the parking store fails too.
+     */
     public Receipt ingest(UUID userId, boolean admin, JsonNode body) throws SQLException {
         if (body == null || !body.isObject() || !body.path("events").isArray()) {
             throw new BadBatch(400, "The body must be {\"events\": [ ... ]}");
@@ -78,7 +90,19 @@ public class EventIngestion {
                 valid.add(outcome.event());
             }
         }
-        int inserted = store.insert(new EventStore.Actor(userId, null, admin), valid);
-        return new Receipt(inserted, valid.size() - inserted + repeatsInBatch, rejected);
+        EventStore.Actor actor = new EventStore.Actor(userId, null, admin);
+        try {
+            int inserted = store.insert(actor, valid);
+            return new Receipt(inserted, valid.size() - inserted + repeatsInBatch, rejected, false);
+        } catch (SQLException unavailable) {
+            LOG.warnf("usage events parked, PostgreSQL unavailable: %s", unavailable.getMessage());
+            try {
+                parking.park(actor, valid);
+            } catch (RuntimeException parkingFailed) {
+                unavailable.addSuppressed(parkingFailed);
+                throw unavailable;
+            }
+            return new Receipt(valid.size(), repeatsInBatch, rejected, true);
+        }
     }
 }

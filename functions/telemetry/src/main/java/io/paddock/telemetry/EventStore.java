@@ -41,26 +41,32 @@ public class EventStore {
         if (events.isEmpty()) {
             return 0;
         }
+        return database.inTransaction(connection -> insert(connection, actor, events));
+    }
+
+    /** The batch insert on a connection the caller's transaction owns (the replay of parked batches uses it too). */
+    static int insert(java.sql.Connection connection, Actor actor, List<UsageEvent> events) throws SQLException {
+        if (events.isEmpty()) {
+            return 0;
+        }
         String sql = INSERT_HEAD + String.join(", ", java.util.Collections.nCopies(events.size(), INSERT_ROW)) + INSERT_TAIL;
-        return database.inTransaction(connection -> {
-            actAs(connection, actor);
-            try (PreparedStatement insert = connection.prepareStatement(sql)) {
-                int i = 1;
-                for (UsageEvent e : events) {
-                    insert.setObject(i++, e.eventId());
-                    insert.setObject(i++, actor.userId(), Types.OTHER);
-                    insert.setString(i++, actor.userId() == null ? e.anonymousId() : null);
-                    insert.setString(i++, e.type());
-                    insert.setString(i++, e.itemId());
-                    insert.setString(i++, e.surface());
-                    insert.setString(i++, e.lane());
-                    insert.setString(i++, e.feedRequestId());
-                    insert.setTimestamp(i++, Timestamp.from(e.occurredAt()));
-                    insert.setString(i++, e.meta().toString());
-                }
-                return insert.executeUpdate();
+        actAs(connection, actor);
+        try (PreparedStatement insert = connection.prepareStatement(sql)) {
+            int i = 1;
+            for (UsageEvent e : events) {
+                insert.setObject(i++, e.eventId());
+                insert.setObject(i++, actor.userId(), Types.OTHER);
+                insert.setString(i++, actor.userId() == null ? e.anonymousId() : null);
+                insert.setString(i++, e.type());
+                insert.setString(i++, e.itemId());
+                insert.setString(i++, e.surface());
+                insert.setString(i++, e.lane());
+                insert.setString(i++, e.feedRequestId());
+                insert.setTimestamp(i++, Timestamp.from(e.occurredAt()));
+                insert.setString(i++, e.meta().toString());
             }
-        });
+            return insert.executeUpdate();
+        }
     }
 
     /**

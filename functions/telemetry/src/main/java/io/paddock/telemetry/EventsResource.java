@@ -97,8 +97,8 @@ public class EventsResource {
         } catch (EventIngestion.BadBatch e) {
             throw new WebApplicationException(e.getMessage(), e.status);
         } catch (SQLException e) {
-            // Parking batches while PostgreSQL is away (issue 6) is not built yet: say so honestly.
-            LOG.errorf("usage events not stored: %s", e.getMessage());
+            // Neither PostgreSQL nor the parking store took the batch: the client keeps it and retries.
+            LOG.errorf("usage events neither stored nor parked: %s", e.getMessage());
             throw new WebApplicationException("Events cannot be stored right now; retry the same batch later",
                     Response.status(503).header(HttpHeaders.RETRY_AFTER, "5").build());
         }

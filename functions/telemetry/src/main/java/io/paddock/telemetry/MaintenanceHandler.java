@@ -1,7 +1,14 @@
 package io.paddock.telemetry;
 
 import com.amazonaws.services.lambda.runtime.Context;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.paddock.shared.db.DatabaseUrl;
+import java.net.URI;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -18,7 +25,8 @@ import java.util.Properties;
  * The scheduled (EventBridge, daily) entry of the telemetry zip. Deliberately not a Quarkus app: a
  * cron job needs one JDBC connection, not the HTTP stack, so its cold start stays small. Reads the
  * same DATABASE_URL / DATABASE_USER / DATABASE_PASSWORD as the functions; PADDOCK_TELEMETRY_RETENTION_DAYS
- * (default 30) sets the retention.
+ * (default 30) sets the retention; DYNAMODB_PARKED_EVENTS_TABLE (and DYNAMODB_ENDPOINT, AWS_REGION) where
+ * the batches parked while PostgreSQL was unavailable wait to be replayed.
  */
 public class MaintenanceHandler {
 
@@ -28,22 +36,67 @@ public class MaintenanceHandler {
      * the HTTP app and refuse to build.
      */
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        String json = run(System.getenv());
+        String json = run(System.getenv(), replayOnly(input.readAllBytes()));
         System.out.println(json);
         output.write(json.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** One maintenance run with the given environment; the report as a JSON line. */
+    /** The 5-minute schedule sends {"task": "replay"}; the daily one (anything else) does everything. */
+    static boolean replayOnly(byte[] input) {
+        try {
+            return "replay".equals(new ObjectMapper().readTree(input).path("task").asText());
+        } catch (IOException | RuntimeException notJson) {
+            return false;
+        }
+    }
+
+    /** A full run: partitions, retention, then the replay of parked batches. */
     String run(Map<String, String> env) {
-        UsageEventMaintenance.Report report;
-        try (Connection connection = connect(env)) {
-            report = new UsageEventMaintenance(Clock.systemUTC(), retention(env)).run(connection);
+        return run(env, false);
+    }
+
+    /** One run with the given environment; the report as a JSON line. */
+    String run(Map<String, String> env, boolean replayOnly) {
+        UsageEventMaintenance.Report report = null;
+        ParkedBatches.Replay replay;
+        try (Connection connection = connect(env); DynamoDbClient dynamo = dynamo(env)) {
+            if (!replayOnly) {
+                report = new UsageEventMaintenance(Clock.systemUTC(), retention(env)).run(connection);
+            }
+            replay = new ParkedBatches(dynamo, env.getOrDefault("DYNAMODB_PARKED_EVENTS_TABLE", "paddock-parked-events"))
+                    .replay(connection, MAX_BATCHES_PER_RUN);
         } catch (SQLException e) {
             // Fail the invocation so EventBridge's retry and the function's error metric see it.
             throw new IllegalStateException("usage event maintenance failed: " + e.getMessage(), e);
         }
+        String replayed = "\"replay\":{\"batches\":" + replay.batches() + ",\"events\":" + replay.events()
+                + ",\"stored\":" + replay.stored() + ",\"duplicates\":" + replay.duplicates() + "}";
+        if (report == null) {
+            return "{" + replayed + "}";
+        }
         return "{\"cutoff\":\"" + report.cutoff() + "\",\"partitionsCreated\":" + list(report.partitionsCreated())
-                + ",\"partitionsDropped\":" + list(report.partitionsDropped()) + ",\"rowsPruned\":" + report.rowsPruned() + "}";
+                + ",\"partitionsDropped\":" + list(report.partitionsDropped()) + ",\"rowsPruned\":" + report.rowsPruned()
+                + "," + replayed + "}";
+    }
+
+    /** At most this many parked batches per run (each one transaction); the next run takes the rest. */
+    static final int MAX_BATCHES_PER_RUN = 2000;
+
+    static DynamoDbClient dynamo(Map<String, String> env) {
+        var builder = DynamoDbClient.builder()
+                .region(Region.of(env.getOrDefault("AWS_REGION", "us-east-1")))
+                .httpClient(UrlConnectionHttpClient.builder().connectionTimeout(Duration.ofSeconds(2))
+                        .socketTimeout(Duration.ofSeconds(10)).build())
+                .overrideConfiguration(c -> c.apiCallTimeout(Duration.ofSeconds(20)));
+        String endpoint = env.get("DYNAMODB_ENDPOINT");
+        if (endpoint != null && !endpoint.isBlank()) {
+            builder.endpointOverride(URI.create(endpoint));
+            if (env.get("AWS_ACCESS_KEY_ID") == null) {
+                // DynamoDB Local accepts any credentials.
+                builder.credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")));
+            }
+        }
+        return builder.build();
     }
 
     static Duration retention(Map<String, String> env) {

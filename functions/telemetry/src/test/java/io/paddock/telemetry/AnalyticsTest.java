@@ -62,6 +62,32 @@ class AnalyticsTest {
     }
 
     @Test
+    void funnelReportsTheMedianDwellOfStartEndPairs() {
+        String surface = "d" + UUID.randomUUID().toString().substring(0, 8);
+        Instant t = Instant.now().minus(2, ChronoUnit.HOURS).truncatedTo(ChronoUnit.MILLIS);
+        String admin = tokens.issue(Ids.uuidV7(), "admin").token();
+        given().auth().oauth2(admin).queryParam("surface", surface).when().get("/v1/analytics/funnel")
+                .then().statusCode(200).body("medianDwellMs", nullValue());
+        // Three pairs (1 s, 3 s, 10 s) on three items; an end without a start and a start without an end pair with nothing.
+        StringBuilder body = new StringBuilder("{\"anonymousId\":\"dw-" + UUID.randomUUID() + "\",\"events\":[");
+        String[][] events = {
+                {"a", "dwell_start", "0"}, {"a", "dwell_end", "1000"},
+                {"b", "dwell_start", "0"}, {"b", "dwell_end", "3000"},
+                {"c", "dwell_start", "0"}, {"c", "dwell_end", "10000"},
+                {"d", "dwell_end", "500"}, {"e", "dwell_start", "0"}};
+        for (int i = 0; i < events.length; i++) {
+            body.append(i == 0 ? "" : ",").append("{\"eventId\":\"").append(UUID.randomUUID())
+                    .append("\",\"type\":\"").append(events[i][1]).append("\",\"itemId\":\"").append(events[i][0])
+                    .append("\",\"surface\":\"").append(surface).append("\",\"occurredAt\":\"")
+                    .append(t.plusMillis(Long.parseLong(events[i][2]))).append("\"}");
+        }
+        given().contentType(ContentType.JSON).body(body.append("]}").toString()).when().post("/v1/events")
+                .then().statusCode(202).body("accepted", equalTo(events.length));
+        given().auth().oauth2(admin).queryParam("surface", surface).when().get("/v1/analytics/funnel")
+                .then().statusCode(200).body("medianDwellMs", equalTo(3000.0f));
+    }
+
+    @Test
     void analyticsAreForAdminsOnlyAndRangesAreBounded() {
         given().auth().oauth2(tokens.issue(Ids.uuidV7(), "user").token()).when().get("/v1/analytics/ctr")
                 .then().statusCode(403).contentType("application/problem+json");

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
 class UsageEventMaintenanceTest {
 
     private static Map<String, String> env() {
-        return Map.of("DATABASE_URL", PaddockStoresTestResource.stores().databaseUrl());
+        // The stores' whole environment: the run also replays parked batches from DynamoDB (Local).
+        return PaddockStoresTestResource.stores().environment();
     }
 
     private static void insert(Connection c, String anon, Instant occurredAt) throws SQLException {

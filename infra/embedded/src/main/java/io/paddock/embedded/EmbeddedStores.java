@@ -50,6 +50,7 @@ public final class EmbeddedStores implements AutoCloseable {
 
     private final List<AutoCloseable> started = new ArrayList<>();
     private EmbeddedPostgres postgres;
+    private EmbeddedPostgres.Builder postgresBuilder;
     private RedisServer redis;
     private DynamoDBProxyServer dynamo;
     private String databaseUrl;
@@ -87,16 +88,28 @@ public final class EmbeddedStores implements AutoCloseable {
                         .setServerConfig("fsync", "off")
                         .setPGStartupWait(Duration.ofSeconds(30))
                         .setRegisterShutdownHook(true);
+                Path dir;
                 if (options.dataDirectory().isPresent()) {
-                    Path dir = options.dataDirectory().get().resolve("postgres");
+                    dir = options.dataDirectory().get().resolve("postgres");
                     Files.createDirectories(dir);
-                    builder.setDataDirectory(dir).setCleanDataDirectory(false);
+                } else {
+                    // Our own throw-away directory (not zonky's), so stopPostgres/startPostgres keep the data.
+                    dir = Files.createTempDirectory("paddock-postgres");
+                    Path throwAway = dir;
+                    started.add(() -> deleteRecursively(throwAway));
                 }
+                builder.setDataDirectory(dir).setCleanDataDirectory(false);
+                postgresBuilder = builder;
                 postgres = builder.start();
             } catch (IOException e) {
                 throw new UncheckedIOException("embedded PostgreSQL did not start: " + e.getMessage(), e);
             }
-            started.add(postgres);
+            started.add(() -> {
+                if (postgres != null) {
+                    postgres.close();
+                    postgres = null;
+                }
+            });
             databaseUrl = "postgres://postgres@" + LOOPBACK + ":" + postgres.getPort() + "/postgres";
         }
         Migrations.migrate(databaseUrl);
@@ -181,6 +194,41 @@ public final class EmbeddedStores implements AutoCloseable {
                         .socketTimeout(Duration.ofSeconds(5))
                         .build())
                 .build();
+    }
+
+    /** Stops the embedded PostgreSQL (a fast shutdown: sessions end), keeping its port and data. */
+    public synchronized void stopPostgres() {
+        if (postgresBuilder == null) {
+            throw new IllegalStateException("PostgreSQL is external (DATABASE_URL); it cannot be stopped from here");
+        }
+        try {
+            postgres.close();
+            postgres = null;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public synchronized void startPostgres() {
+        if (postgresBuilder == null) {
+            throw new IllegalStateException("PostgreSQL is external (DATABASE_URL); it cannot be started from here");
+        }
+        try {
+            postgres = postgresBuilder.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("embedded PostgreSQL did not restart: " + e.getMessage(), e);
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 
     /** Stops the embedded Redis, keeping its port, so a test can see the API degrade. */

@@ -146,7 +146,10 @@ class CloudFormationTemplateTest {
     void dynamoDbTablesOfTheRealTemplate() {
         Map<String, Map<String, Object>> tables = realTemplate().dynamoDbTables();
 
-        assertEquals(Set.of("IdempotencyTable", "RefreshTokenFamiliesTable"), tables.keySet());
+        assertEquals(Set.of("IdempotencyTable", "RefreshTokenFamiliesTable", "ParkedEventsTable"), tables.keySet());
+        assertEquals(List.of(Map.of("AttributeName", "batchId", "KeyType", "HASH")),
+                tables.get("ParkedEventsTable").get("KeySchema"));
+        assertEquals(null, tables.get("ParkedEventsTable").get("TimeToLiveSpecification"), "parked batches never expire");
         Map<String, Object> idempotency = tables.get("IdempotencyTable");
         assertEquals(List.of(Map.of("AttributeName", "pk", "KeyType", "HASH")), idempotency.get("KeySchema"));
         assertEquals(Map.of("AttributeName", "expiresAt", "Enabled", true), idempotency.get("TimeToLiveSpecification"));

@@ -82,6 +82,10 @@ public interface PaddockConfig {
         @NotBlank
         String refreshFamiliesTable();
 
+        /** Usage-event batches parked while PostgreSQL is unavailable, until the maintenance run replays them. */
+        @NotBlank
+        String parkedEventsTable();
+
         @WithDefault("1s")
         Duration connectTimeout();
 

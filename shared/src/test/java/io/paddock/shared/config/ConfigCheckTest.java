@@ -23,6 +23,7 @@ class ConfigCheckTest {
                 "paddock.redis.url", "redis://127.0.0.1:6379",
                 "paddock.dynamodb.idempotency-table", "idem",
                 "paddock.dynamodb.refresh-families-table", "families",
+                "paddock.dynamodb.parked-events-table", "parked",
                 "paddock.auth.signing-keys", KEYS));
         values.putAll(overrides);
         SmallRyeConfig config = new SmallRyeConfigBuilder()
