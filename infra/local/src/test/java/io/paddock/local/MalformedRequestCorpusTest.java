@@ -1,0 +1,196 @@
+package io.paddock.local;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.paddock.embedded.CloudFormationTemplate;
+import io.paddock.embedded.PaddockStoresTestResource;
+import io.paddock.embedded.TemplateTables;
+import io.paddock.shared.auth.AccessTokens;
+import io.paddock.shared.db.Database;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.config.EncoderConfig;
+import io.restassured.config.RestAssuredConfig;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A generated corpus of bad requests over every route of template.yaml — wrong methods, broken JSON,
+ * wrong types, huge values, unicode edge cases, header abuse, path traversal, SQL-injection strings —
+ * with and without a valid token: not one answer is a 5xx, and every error is problem+json.
+ */
+@QuarkusTest
+@QuarkusTestResource(PaddockStoresTestResource.class)
+class MalformedRequestCorpusTest {
+
+    record BadRequest(String method, String path, Map<String, String> headers, String contentType, String body) {
+    }
+
+    static final List<String> BODIES = List.of(
+            "", "{", "}", "[]", "null", "true", "42", "\"text\"", "{\"a\":", "{'single':'quotes'}",
+            "{\"email\":1,\"password\":[],\"handle\":{}}", "{\"body\":123,\"targetEntityIds\":\"x\"}",
+            "{\"events\":\"nope\"}", "{\"events\":[1,2,3]}", "{\"type\":null}", "{\"refreshToken\":42}",
+            "{\"tier\":[],\"multipliers\":\"x\"}", "{\"kind\":{},\"name\":[]}",
+            "[".repeat(5000) + "]".repeat(5000), "{\"a\":" + "{\"a\":".repeat(2000) + "1" + "}".repeat(2001),
+            "{\"body\":\"" + "x".repeat(300_000) + "\"}", "{\"n\":1e999999999}", "{\"n\":-99999999999999999999999999999}",
+            "{\"body\":\"\\ud800\"}", "{\"body\":\"\\u0000\\u202e\\uffff\"}", "{\"email\":\"a@b.c\",\"email\":\"dup@x.y\"}",
+            "\u00ff\u00fe\u0000garbage", "{\"body\":\"'; DROP TABLE posts; --\"}");
+
+    static final List<String> PATH_VALUES = List.of("..%2F..%2Fetc%2Fpasswd", "%00", "'%20OR%201%3D1--", "%F0%9F%92%A9",
+            "a".repeat(3000), "00000000-0000-0000-0000-00000000000g", "%252e%252e", "NULL", "-1", "ip:999.999.1.1");
+
+    static final List<String> QUERIES = List.of("limit=-1", "limit=99999999999999999999", "limit=%00", "cursor=%3Cscript%3E",
+            "cursor=" + "A".repeat(5000), "from=not-a-date&to=also-not", "userId=%27%20OR%201%3D1", "itemId=" + "x".repeat(3000),
+            "type=impression&type=click", "surface=%E2%80%AE");
+
+    private static final AtomicInteger NEXT_IP = new AtomicInteger(1 + (int) (System.nanoTime() % 60_000));
+
+    @Inject
+    AccessTokens tokens;
+
+    @Inject
+    Database database;
+
+    @Test
+    void aThousandBadRequestsOverEveryRouteGetNo5xxAndOnlyProblemJsonErrors() throws Exception {
+        List<String> userTokens = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            userTokens.add(tokens.issue(newUser(i % 10 == 0 ? "admin" : "user"), i % 10 == 0 ? "admin" : "user").token());
+        }
+        List<BadRequest> corpus = corpus();
+        assertTrue(corpus.size() >= 1000, "corpus of " + corpus.size());
+        Map<String, Integer> statuses = new TreeMap<>();
+        List<String> failures = new ArrayList<>();
+        RestAssuredConfig raw = RestAssuredConfig.config().encoderConfig(
+                EncoderConfig.encoderConfig().appendDefaultContentCharsetToContentTypeIfUndefined(false));
+        int n = 0;
+        for (BadRequest bad : corpus) {
+            int ip = NEXT_IP.incrementAndGet();
+            RequestSpecification request = given().config(raw).urlEncodingEnabled(false)
+                    .header("X-Forwarded-For", "10.44." + ((ip >> 8) & 0xff) + "." + (ip & 0xff));
+            if (n++ % 2 == 0 && !bad.headers().containsKey("Authorization")) {
+                request.header("Authorization", "Bearer " + userTokens.get(n % userTokens.size()));
+            }
+            bad.headers().forEach(request::header);
+            if (bad.contentType() != null) {
+                request.contentType(bad.contentType());
+            }
+            if (bad.body() != null) {
+                request.body(bad.body().getBytes(StandardCharsets.UTF_8));
+            }
+            Response r;
+            try {
+                r = request.request(bad.method(), bad.path());
+            } catch (Exception clientRefused) {
+                // The HTTP client itself would not send it (not a server answer): counted, not judged.
+                statuses.merge("not sent", 1, Integer::sum);
+                continue;
+            }
+            int status = r.statusCode();
+            statuses.merge(status / 100 + "xx", 1, Integer::sum);
+            String type = r.contentType() == null ? "" : r.contentType();
+            if (status >= 500 || (status >= 400 && !type.startsWith("application/problem+json"))) {
+                failures.add(status + " " + type + " " + bad.method() + " " + abbreviate(bad.path()) + " "
+                        + abbreviate(String.valueOf(bad.body())) + " " + abbreviate(bad.headers().toString()));
+            }
+        }
+        System.out.println("malformed-request corpus: " + corpus.size() + " requests, by status class " + statuses
+                + ", failures " + failures.size());
+        assertEquals(List.of(), failures.stream().limit(20).toList(), failures.size() + " bad answers");
+        assertTrue(statuses.getOrDefault("not sent", 0) < corpus.size() / 100, "almost every request reached the server");
+    }
+
+    static List<BadRequest> corpus() {
+        CloudFormationTemplate template = TemplateTables.packagedTemplate();
+        List<BadRequest> corpus = new ArrayList<>();
+        List<String> methods = List.of("GET", "POST", "PUT", "DELETE", "PATCH");
+        for (CloudFormationTemplate.Route route : template.httpApiRoutes()) {
+            if (route.path().equals("$default")) {
+                continue;
+            }
+            String path = route.path().replaceAll("\\{[^}]+}", "x");
+            for (String m : methods) {
+                if (!m.equals(route.method())) {
+                    corpus.add(new BadRequest(m, path, Map.of(), "application/json", "{}"));
+                }
+            }
+            boolean hasBody = route.method().equals("POST") || route.method().equals("PUT");
+            for (String body : BODIES) {
+                corpus.add(new BadRequest(route.method(), concrete(route.path(), 0), Map.of(),
+                        hasBody ? "application/json" : null, hasBody ? body : null));
+            }
+            for (String ct : List.of("text/plain", "application/xml", "multipart/form-data; boundary=x", "application/json; charset=latin-1")) {
+                corpus.add(new BadRequest(route.method(), concrete(route.path(), 0), Map.of(), ct, "{\"a\":1}"));
+            }
+            if (route.path().contains("{")) {
+                for (String value : PATH_VALUES) {
+                    corpus.add(new BadRequest(route.method(), route.path().replaceAll("\\{[^}]+}", value), Map.of(),
+                            hasBody ? "application/json" : null, hasBody ? "{}" : null));
+                }
+            }
+            for (String query : QUERIES) {
+                corpus.add(new BadRequest(route.method(), concrete(route.path(), 0) + "?" + query, Map.of(),
+                        hasBody ? "application/json" : null, hasBody ? "{}" : null));
+            }
+            for (Map<String, String> headers : List.of(
+                    Map.of("Authorization", "Bearer " + "e".repeat(10_000)),
+                    Map.of("Authorization", "Basic dXNlcjpwYXNz"),
+                    Map.of("Authorization", "Bearer a.b.c"),
+                    Map.of("Authorization", "Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0."),
+                    Map.of("X-Forwarded-For", "' OR 1=1, <script>, 999.1.1.1"),
+                    Map.of("X-Request-Id", "x".repeat(5000)),
+                    Map.of("Idempotency-Key", "k".repeat(5000)),
+                    Map.of("If-None-Match", "\"" + "z".repeat(5000) + "\""),
+                    Map.of("Accept", "application/xml"))) {
+                corpus.add(new BadRequest(route.method(), concrete(route.path(), 0), headers,
+                        hasBody ? "application/json" : null, hasBody ? "{}" : null));
+            }
+        }
+        for (String junk : List.of("/v1/../../etc/passwd", "/v1/%2e%2e/%2e%2e", "/v2/feed/home", "/v1/feed/home/../../admin",
+                "/" + "a/".repeat(500), "/v1/feed/users/%F0%9F%92%A9/extra", "/v1/events;jsessionid=1", "/v1//events")) {
+            for (String m : methods) {
+                corpus.add(new BadRequest(m, junk, Map.of(), "application/json", "{}"));
+            }
+        }
+        return corpus;
+    }
+
+    /** A well-formed value for each path parameter, so the body and query are what is bad. */
+    private static String concrete(String path, int variant) {
+        return path.replace("{handle}", "ada").replace("{userId}", UUID.randomUUID().toString())
+                .replace("{entityId}", UUID.randomUUID().toString()).replace("{postId}", UUID.randomUUID().toString())
+                .replace("{key}", "ip:192.0.2.1");
+    }
+
+    private UUID newUser(String role) throws Exception {
+        UUID id = UUID.randomUUID();
+        String handle = "c_" + id.toString().replace("-", "").substring(0, 20);
+        try (Connection c = database.dataSource().getConnection();
+                PreparedStatement s = c.prepareStatement("INSERT INTO users (id, email, handle, password_hash, role) "
+                        + "VALUES (?, ?, ?, '!corpus', ?)")) {
+            s.setObject(1, id);
+            s.setString(2, handle + "@example.com");
+            s.setString(3, handle);
+            s.setString(4, role);
+            s.executeUpdate();
+        }
+        return id;
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 120 ? s : s.substring(0, 120) + "…(" + s.length() + ")";
+    }
+}
