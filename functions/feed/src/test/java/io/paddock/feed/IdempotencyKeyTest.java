@@ -1,0 +1,68 @@
+package io.paddock.feed;
+
+import static io.paddock.feed.FeedFixture.as;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.paddock.embedded.PaddockStoresTestResource;
+import io.paddock.shared.auth.AccessTokens;
+import io.paddock.shared.db.Database;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import jakarta.inject.Inject;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** The contract's Idempotency-Key on a real mutation (POST /v1/posts) through the Lambda path. */
+@QuarkusTest
+@QuarkusTestResource(PaddockStoresTestResource.class)
+class IdempotencyKeyTest {
+
+    @Inject
+    Database database;
+
+    @Inject
+    AccessTokens tokens;
+
+    @Test
+    void theSameKeyAndBodyReplayTheFirstResponseByteForByteWithoutPostingTwice() {
+        FeedFixture f = new FeedFixture(database, tokens);
+        FeedFixture.User author = f.user();
+        String key = "post-" + UUID.randomUUID();
+        String body = "{\"body\":\"only once\"}";
+        Response first = as(author).header("Idempotency-Key", key).body(body).post("/v1/posts");
+        first.then().statusCode(201);
+        Response again = as(author).header("Idempotency-Key", key).body(body).post("/v1/posts");
+        again.then().statusCode(201).header("Idempotent-Replayed", "true");
+        assertArrayEquals(first.asByteArray(), again.asByteArray());
+        assertEquals(1, f.count("SELECT count(*) FROM posts WHERE author_id = ?", author.id()));
+
+        as(author).header("Idempotency-Key", key).body("{\"body\":\"something else\"}").post("/v1/posts")
+                .then().statusCode(422).contentType("application/problem+json");
+        // Another key is another request; the same key of another user is that user's own.
+        as(author).header("Idempotency-Key", key + "-2").body(body).post("/v1/posts").then().statusCode(201);
+        as(f.user()).header("Idempotency-Key", key).body(body).post("/v1/posts").then().statusCode(201);
+        assertEquals(2, f.count("SELECT count(*) FROM posts WHERE author_id = ?", author.id()));
+        // Without the header nothing changes.
+        as(author).body(body).post("/v1/posts").then().statusCode(201);
+        as(author).body(body).post("/v1/posts").then().statusCode(201);
+        assertEquals(4, f.count("SELECT count(*) FROM posts WHERE author_id = ?", author.id()));
+    }
+
+    @Test
+    void aBadKeyIs400AndA4xxAnswerIsReplayedLikeAnyOther() {
+        FeedFixture f = new FeedFixture(database, tokens);
+        FeedFixture.User author = f.user();
+        as(author).header("Idempotency-Key", "x".repeat(256)).body("{\"body\":\"hi\"}").post("/v1/posts")
+                .then().statusCode(400).contentType("application/problem+json");
+        String key = "del-" + UUID.randomUUID();
+        // A 4xx answer is the answer: replayed too.
+        String path = "/v1/posts/" + UUID.randomUUID();
+        Response missing = as(author).header("Idempotency-Key", key).delete(path);
+        missing.then().statusCode(404);
+        Response replayed = as(author).header("Idempotency-Key", key).delete(path);
+        replayed.then().statusCode(404).header("Idempotent-Replayed", "true");
+        assertArrayEquals(missing.asByteArray(), replayed.asByteArray());
+    }
+}

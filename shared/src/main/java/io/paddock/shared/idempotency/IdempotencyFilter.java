@@ -1,0 +1,151 @@
+package io.paddock.shared.idempotency;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.paddock.shared.auth.Caller;
+import io.paddock.shared.auth.Principal;
+import io.paddock.shared.http.Problem;
+import io.paddock.shared.http.ServiceUnavailable;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerResponseContext;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+import org.jboss.resteasy.reactive.server.ServerResponseFilter;
+
+/**
+ * The contract's optional {@code Idempotency-Key} on mutations: the same key and request within 24 h
+ * returns the first response (status and body, byte for byte) without doing the work again; the same
+ * key with a different request is a 422; while the first is still running, 409 with Retry-After.
+ * Keys are scoped to the caller (user, else client address), the method and the path. Runs after the
+ * limit step, so replays still count against the caller's limits. 5xx answers are not kept: a retry
+ * of a failed request does the work.
+ */
+public class IdempotencyFilter {
+
+    private static final Logger LOG = Logger.getLogger(IdempotencyFilter.class);
+    static final String HEADER = "Idempotency-Key";
+    static final String PENDING = "paddock.idempotency";
+    private static final Pattern KEY = Pattern.compile("[\\x21-\\x7E]{1,255}");
+    private static final Set<String> MUTATIONS = Set.of("POST", "PUT", "PATCH", "DELETE");
+
+    record Pending(String pk, String fingerprint) {
+    }
+
+    private final IdempotencyKeys keys;
+    private final Caller caller;
+    private final ObjectMapper json;
+
+    public IdempotencyFilter(IdempotencyKeys keys, Caller caller, ObjectMapper json) {
+        this.keys = keys;
+        this.caller = caller;
+        this.json = json;
+    }
+
+    @ServerRequestFilter(priority = Priorities.USER + 100)
+    public Optional<Response> claim(ContainerRequestContext request) throws IOException {
+        String key = request.getHeaderString(HEADER);
+        if (key == null || !MUTATIONS.contains(request.getMethod())) {
+            return Optional.empty();
+        }
+        if (!KEY.matcher(key).matches()) {
+            throw Problem.invalid("The Idempotency-Key header is invalid",
+                    List.of(new Problem.FieldError(HEADER, "must be 1 to 255 visible ASCII characters")));
+        }
+        byte[] body = request.hasEntity() ? request.getEntityStream().readAllBytes() : new byte[0];
+        request.setEntityStream(new ByteArrayInputStream(body));
+        String path = request.getUriInfo().getRequestUri().getRawPath();
+        String query = Optional.ofNullable(request.getUriInfo().getRequestUri().getRawQuery()).orElse("");
+        String pk = subject() + "|" + request.getMethod() + " " + path + "|" + key;
+        String fingerprint = sha256(request.getMethod() + "\n" + path + "?" + query + "\n", body);
+        IdempotencyKeys.Claim claim;
+        try {
+            claim = keys.claim(pk, fingerprint);
+        } catch (RuntimeException e) {
+            // Without the record the request could run twice: fail closed.
+            throw new ServiceUnavailable("idempotency store unavailable", e);
+        }
+        return switch (claim) {
+            case IdempotencyKeys.Claim.Won won -> {
+                request.setProperty(PENDING, new Pending(pk, fingerprint));
+                yield Optional.empty();
+            }
+            case IdempotencyKeys.Claim.Replay replay -> {
+                Response.ResponseBuilder r = Response.status(replay.status()).header("Idempotent-Replayed", "true")
+                        .header(HttpHeaders.CACHE_CONTROL, "no-store");
+                if (replay.body().length > 0) {
+                    r.entity(replay.body()).type(replay.contentType());
+                }
+                yield Optional.of(r.build());
+            }
+            case IdempotencyKeys.Claim.InProgress busy -> throw new WebApplicationException("in progress",
+                    Response.status(409).header(HttpHeaders.RETRY_AFTER, "1")
+                            .entity(Problem.of(409, "conflict", "Conflict",
+                                    "A request with this Idempotency-Key is still being processed; retry shortly", null, null))
+                            .type(Problem.MEDIA_TYPE).build());
+            case IdempotencyKeys.Claim.Mismatch mismatch -> throw new WebApplicationException("mismatch",
+                    Response.status(422).entity(Problem.of(422, "idempotency-key-reused", "Unprocessable Content",
+                            "This Idempotency-Key was used with a different request", null, null))
+                            .type(Problem.MEDIA_TYPE).build());
+        };
+    }
+
+    @ServerResponseFilter
+    public void complete(ContainerRequestContext request, ContainerResponseContext response) {
+        if (!(request.getProperty(PENDING) instanceof Pending pending)) {
+            return;
+        }
+        request.removeProperty(PENDING);
+        int status = response.getStatus();
+        try {
+            if (status >= 500 || status == 429) {
+                keys.release(pending.pk());
+                return;
+            }
+            Object entity = response.getEntity();
+            byte[] body = entity == null ? new byte[0]
+                    : entity instanceof byte[] bytes ? bytes
+                    : entity instanceof String text ? text.getBytes(StandardCharsets.UTF_8)
+                    : json.writeValueAsBytes(entity);
+            String contentType = response.getMediaType() == null ? null : response.getMediaType().toString();
+            keys.complete(pending.pk(), pending.fingerprint(), status, contentType, body);
+        } catch (Exception e) {
+            // The work is done and answered; a retry within 30 s gets 409, later it runs again.
+            LOG.warnf("idempotency record not completed: %s", e.getMessage());
+        }
+    }
+
+    private String subject() {
+        try {
+            Optional<Principal> principal = caller.optional();
+            if (principal.isPresent()) {
+                return "user:" + principal.get().userId();
+            }
+        } catch (WebApplicationException invalidToken) {
+            // The route answers the 401 itself.
+        }
+        return "ip:" + caller.clientIp();
+    }
+
+    private static String sha256(String head, byte[] body) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            digest.update(head.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest.digest(body));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
