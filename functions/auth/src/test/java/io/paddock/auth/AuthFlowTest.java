@@ -18,6 +18,7 @@ import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -176,6 +177,19 @@ class AuthFlowTest {
         }));
         me(account.accessToken()).then().statusCode(401).header("WWW-Authenticate", "Bearer error=\"invalid_token\"");
         refresh(newIp(), account.refreshToken()).then().statusCode(401);
+    }
+
+    @Test
+    void credentialsAreNeverKeptForIdempotencyReplays() {
+        AuthApi.Account account = AuthApi.register();
+        String body = AuthApi.json("email", account.email(), "password", account.password());
+        String ip = newIp(); // one client: same caller, same key, same body — a replay anywhere else
+        Response first = AuthApi.from(ip).header("Idempotency-Key", "login-1").body(body).post("/v1/auth/login");
+        Response second = AuthApi.from(ip).header("Idempotency-Key", "login-1").body(body).post("/v1/auth/login");
+        first.then().statusCode(200);
+        second.then().statusCode(200);
+        assertNull(second.header("Idempotent-Replayed"));
+        assertNotEquals(first.<String>path("refreshToken"), second.<String>path("refreshToken"), "a new session each time");
     }
 
     @Test

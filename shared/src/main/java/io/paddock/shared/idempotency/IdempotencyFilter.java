@@ -40,6 +40,13 @@ public class IdempotencyFilter {
     static final String PENDING = "paddock.idempotency";
     private static final Pattern KEY = Pattern.compile("[\\x21-\\x7E]{1,255}");
     private static final Set<String> MUTATIONS = Set.of("POST", "PUT", "PATCH", "DELETE");
+    /**
+     * The auth routes answer with credentials (access and refresh tokens): keeping those for 24 h in a
+     * second store would be a second place to steal them from, and a replayed refresh would undo the
+     * rotation. They are safe to retry without a key (a retried login or refresh simply opens or rotates
+     * a session), so the header is ignored there.
+     */
+    static final String NOT_KEPT = "/v1/auth/";
 
     record Pending(String pk, String fingerprint) {
     }
@@ -57,7 +64,8 @@ public class IdempotencyFilter {
     @ServerRequestFilter(priority = Priorities.USER + 100)
     public Optional<Response> claim(ContainerRequestContext request) throws IOException {
         String key = request.getHeaderString(HEADER);
-        if (key == null || !MUTATIONS.contains(request.getMethod())) {
+        if (key == null || !MUTATIONS.contains(request.getMethod())
+                || request.getUriInfo().getPath().startsWith(NOT_KEPT)) {
             return Optional.empty();
         }
         if (!KEY.matcher(key).matches()) {
