@@ -3,7 +3,9 @@ package io.paddock.feed;
 import static io.paddock.feed.FeedFixture.as;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.paddock.embedded.EmbeddedStores;
 import io.paddock.embedded.PaddockStoresTestResource;
 import io.paddock.shared.auth.AccessTokens;
 import io.paddock.shared.db.Database;
@@ -48,6 +50,26 @@ class IdempotencyKeyTest {
         as(author).body(body).post("/v1/posts").then().statusCode(201);
         as(author).body(body).post("/v1/posts").then().statusCode(201);
         assertEquals(4, f.count("SELECT count(*) FROM posts WHERE author_id = ?", author.id()));
+    }
+
+    @Test
+    void withDynamoDbDownAKeyedMutationIs503AndAnUnkeyedOneStillWorks() {
+        FeedFixture f = new FeedFixture(database, tokens);
+        FeedFixture.User author = f.user();
+        EmbeddedStores stores = PaddockStoresTestResource.stores();
+        stores.stopDynamo();
+        try {
+            Response refused = as(author).header("Idempotency-Key", "k-" + UUID.randomUUID()).body("{\"body\":\"keyed\"}")
+                    .post("/v1/posts");
+            refused.then().statusCode(503).contentType("application/problem+json");
+            assertTrue(Integer.parseInt(refused.header("Retry-After")) >= 1);
+            assertEquals(0, f.count("SELECT count(*) FROM posts WHERE author_id = ?", author.id()), "fail closed: no work done");
+            as(author).body("{\"body\":\"unkeyed\"}").post("/v1/posts").then().statusCode(201);
+        } finally {
+            stores.startDynamo();
+        }
+        as(author).header("Idempotency-Key", "k-" + UUID.randomUUID()).body("{\"body\":\"keyed\"}").post("/v1/posts")
+                .then().statusCode(201);
     }
 
     @Test

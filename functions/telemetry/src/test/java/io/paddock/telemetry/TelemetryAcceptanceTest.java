@@ -108,6 +108,27 @@ class TelemetryAcceptanceTest {
     }
 
     @Test
+    void withPostgresAndDynamoDbBothDownTheBatchIsRefusedWith503NotLost() throws Exception {
+        String anonymousId = "nowhere-" + UUID.randomUUID();
+        String e = event(UUID.randomUUID(), Instant.now().minus(1, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.MILLIS));
+        EmbeddedStores stores = PaddockStoresTestResource.stores();
+        stores.stopPostgres();
+        stores.stopDynamo();
+        try {
+            Response refused = post(batch(anonymousId, List.of(e)));
+            refused.then().statusCode(503).contentType("application/problem+json");
+            assertTrue(Integer.parseInt(refused.header("Retry-After")) >= 1, "the client keeps the batch and retries");
+        } finally {
+            stores.startDynamo();
+            stores.startPostgres();
+        }
+        Response retried = post(batch(anonymousId, List.of(e)));
+        retried.then().statusCode(202);
+        assertEquals(1, retried.<Integer>path("accepted"));
+        assertEquals(1, storedFor(anonymousId));
+    }
+
+    @Test
     void theScheduleSaysWhichTask() {
         assertTrue(MaintenanceHandler.replayOnly("{\"task\": \"replay\"}".getBytes()));
         assertEquals(false, MaintenanceHandler.replayOnly("{}".getBytes()));

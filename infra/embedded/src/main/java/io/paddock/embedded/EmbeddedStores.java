@@ -53,6 +53,7 @@ public final class EmbeddedStores implements AutoCloseable {
     private EmbeddedPostgres.Builder postgresBuilder;
     private RedisServer redis;
     private DynamoDBProxyServer dynamo;
+    private List<String> dynamoArgs;
     private String databaseUrl;
     private String redisUrl;
     private String dynamoDbEndpoint;
@@ -156,18 +157,54 @@ public final class EmbeddedStores implements AutoCloseable {
             } else {
                 args.addAll(List.of("-inMemory", "-sharedDb"));
             }
-            try {
-                dynamo = ServerRunner.createServerFromCommandLineArgs(args.toArray(String[]::new));
-                bindToLoopback(dynamo);
-                dynamo.start();
-            } catch (Exception e) {
-                throw new IllegalStateException("DynamoDB Local did not start: " + e.getMessage(), e);
-            }
-            started.add(dynamo::stop);
+            dynamoArgs = List.copyOf(args);
+            startDynamoServer();
+            started.add(() -> {
+                if (dynamo != null) {
+                    dynamo.stop();
+                    dynamo = null;
+                }
+            });
             dynamoDbEndpoint = "http://" + LOOPBACK + ":" + port;
         }
         try (DynamoDbClient client = dynamoDbClient()) {
             tableNames = TemplateTables.fromTemplate().createMissing(client);
+        }
+    }
+
+    private void startDynamoServer() {
+        try {
+            dynamo = ServerRunner.createServerFromCommandLineArgs(dynamoArgs.toArray(String[]::new));
+            bindToLoopback(dynamo);
+            dynamo.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("DynamoDB Local did not start: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Stops the embedded DynamoDB Local, keeping its port. Without a data directory its tables live in
+     * memory: {@link #startDynamo()} creates them again, empty.
+     */
+    public synchronized void stopDynamo() {
+        if (dynamoArgs == null) {
+            throw new IllegalStateException("DynamoDB is external (DYNAMODB_ENDPOINT); it cannot be stopped from here");
+        }
+        try {
+            dynamo.stop();
+            dynamo = null;
+        } catch (Exception e) {
+            throw new IllegalStateException("DynamoDB Local did not stop: " + e.getMessage(), e);
+        }
+    }
+
+    public synchronized void startDynamo() {
+        if (dynamoArgs == null) {
+            throw new IllegalStateException("DynamoDB is external (DYNAMODB_ENDPOINT); it cannot be started from here");
+        }
+        startDynamoServer();
+        try (DynamoDbClient client = dynamoDbClient()) {
+            TemplateTables.fromTemplate().createMissing(client);
         }
     }
 

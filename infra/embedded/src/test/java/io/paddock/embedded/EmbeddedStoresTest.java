@@ -30,4 +30,18 @@ class EmbeddedStoresTest {
             }
         }
     }
+
+    @Test
+    void dynamoDbStopsAndStartsAgainWithTheTemplatesTables() {
+        try (EmbeddedStores stores = EmbeddedStores.start(EmbeddedStores.Options.ephemeral())) {
+            stores.stopDynamo();
+            try (var client = stores.dynamoDbClient()) {
+                assertThrows(RuntimeException.class, client::listTables, "nothing answers while stopped");
+            }
+            stores.startDynamo();
+            try (var client = stores.dynamoDbClient()) {
+                assertEquals(3, client.listTables().tableNames().size(), client.listTables().tableNames().toString());
+            }
+        }
+    }
 }
