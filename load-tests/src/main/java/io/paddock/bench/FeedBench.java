@@ -3,10 +3,7 @@ package io.paddock.bench;
 import io.paddock.feed.FeedCursor;
 import io.paddock.feed.FeedDocuments.Page;
 import io.paddock.feed.FeedQueries;
-import io.paddock.shared.config.PaddockConfig;
 import io.paddock.shared.db.Database;
-import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.Proxy;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,7 +15,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Optional;
 import java.util.Random;
 import java.util.UUID;
 import java.util.function.Function;
@@ -61,7 +57,7 @@ public final class FeedBench {
         int count = args.length > 2 ? Integer.parseInt(args[2]) : 200;
         long seed = args.length > 3 ? Long.parseLong(args[3]) : 2026;
 
-        Database database = new Database(config(databaseUrl));
+        Database database = BenchDatabase.of(java.util.Map.of("paddock.database.url", databaseUrl, "paddock.database.pool-max-size", "1"));
         int users = bigUsers(database);
         if (users < WARM_UP + count) {
             throw new IllegalStateException("found " + users + " big users; run ./paddock local --seed=big first");
@@ -229,29 +225,5 @@ public final class FeedBench {
             rs.next();
             return rs.getInt(1);
         }
-    }
-
-    /** The production pool ({@link Database}) over {@code databaseUrl}, with the default time limits and one connection. */
-    static PaddockConfig config(String databaseUrl) {
-        PaddockConfig.Database database = proxy(PaddockConfig.Database.class, (self, method, args) -> switch (method.getName()) {
-            case "url" -> Optional.of(databaseUrl);
-            case "username", "password" -> Optional.empty();
-            case "poolMaxSize" -> 1;
-            case "connectTimeout" -> Duration.ofSeconds(3);
-            case "socketTimeout" -> Duration.ofSeconds(10);
-            case "acquisitionTimeout" -> Duration.ofSeconds(2);
-            default -> throw new UnsupportedOperationException("PaddockConfig.Database." + method.getName());
-        });
-        return proxy(PaddockConfig.class, (self, method, args) -> {
-            if (method.getName().equals("database")) {
-                return database;
-            }
-            throw new UnsupportedOperationException("PaddockConfig." + method.getName());
-        });
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <T> T proxy(Class<T> type, InvocationHandler handler) {
-        return (T) Proxy.newProxyInstance(FeedBench.class.getClassLoader(), new Class<?>[] {type}, handler);
     }
 }

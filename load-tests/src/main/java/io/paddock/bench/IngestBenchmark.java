@@ -3,14 +3,9 @@ package io.paddock.bench;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.paddock.embedded.EmbeddedStores;
-import io.paddock.shared.config.PaddockConfig;
 import io.paddock.shared.db.Database;
 import io.paddock.telemetry.EventStore;
 import io.paddock.telemetry.UsageEvent;
-import io.quarkus.runtime.configuration.DurationConverter;
-import io.smallrye.config.PropertiesConfigSource;
-import io.smallrye.config.SmallRyeConfig;
-import io.smallrye.config.SmallRyeConfigBuilder;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +13,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -93,13 +87,7 @@ public class IngestBenchmark {
     public void start() {
         stores = EmbeddedStores.start(EmbeddedStores.Options.ephemeral());
         try {
-            SmallRyeConfig config = new SmallRyeConfigBuilder()
-                    .withMapping(PaddockConfig.class)
-                    // "2s" is Quarkus' duration syntax; outside a Quarkus app its converter must be named
-                    .withConverter(Duration.class, 200, new DurationConverter())
-                    .withSources(new PropertiesConfigSource(stores.configuration(), "embedded stores", 100))
-                    .build();
-            database = new Database(config.getConfigMapping(PaddockConfig.class));
+            database = BenchDatabase.of(stores.configuration());
         } catch (RuntimeException | Error e) {
             stores.close(); // JMH runs no @TearDown after a failed @Setup: do not leave a PostgreSQL behind
             throw e;

@@ -16,23 +16,12 @@ final class Problems {
     private Problems() {
     }
 
-    /**
-     * A problem shaped by the route, completed with instance and requestId by {@link AuthProblems}.
-     * (A WebApplicationException carrying an entity is sent as it is, without the shared mappers.)
-     */
-    static class Shaped extends RuntimeException {
-        final Problem problem;
-
-        Shaped(Problem problem) {
-            super(problem.detail(), null, false, false);
-            this.problem = problem;
-        }
-    }
-
-    static Shaped conflict(List<String> fields) {
-        return new Shaped(Problem.of(409, "conflict", "Conflict",
+    /** 409 naming the taken fields; the shared ProblemCompletion adds instance and requestId. */
+    static WebApplicationException conflict(List<String> fields) {
+        Problem problem = Problem.of(409, "conflict", "Conflict",
                 "An account with this " + String.join(" and ", fields) + " already exists", null, null)
-                .withErrors(fields.stream().map(f -> new Problem.FieldError(f, "is already registered")).toList()));
+                .withErrors(fields.stream().map(f -> new Problem.FieldError(f, "is already registered")).toList());
+        return new WebApplicationException(problem.detail(), Response.status(409).entity(problem).type(Problem.MEDIA_TYPE).build());
     }
 
     /** A valid token of an account that no longer exists. */

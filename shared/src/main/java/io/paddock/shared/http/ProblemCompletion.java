@@ -2,6 +2,7 @@ package io.paddock.shared.http;
 
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 
@@ -21,6 +22,9 @@ public class ProblemCompletion {
                     p.instance() != null ? p.instance() : request.getUriInfo().getPath(),
                     p.requestId() != null ? p.requestId() : request.getHeaderString(RequestIds.HEADER), p.errors());
             response.setEntity(completed, response.getEntityAnnotations(), PROBLEM);
+        }
+        if (response.getEntity() instanceof Problem && !response.getHeaders().containsKey(HttpHeaders.CACHE_CONTROL)) {
+            response.getHeaders().putSingle(HttpHeaders.CACHE_CONTROL, "no-store"); // an error is never cached
         }
     }
 }
