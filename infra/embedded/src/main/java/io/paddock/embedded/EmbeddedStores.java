@@ -98,6 +98,18 @@ public final class EmbeddedStores implements AutoCloseable {
                     dir = Files.createTempDirectory("paddock-postgres");
                     Path throwAway = dir;
                     started.add(() -> deleteRecursively(throwAway));
+                    // Test JVMs keep their stores until exit without calling close(): stop and delete then too.
+                    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                        try {
+                            EmbeddedPostgres running = postgres;
+                            if (running != null) {
+                                running.close();
+                            }
+                            deleteRecursively(throwAway);
+                        } catch (IOException | RuntimeException e) {
+                            System.err.println("embedded PostgreSQL data not removed: " + throwAway + " (" + e + ")");
+                        }
+                    }, "paddock-postgres-cleanup"));
                 }
                 builder.setDataDirectory(dir).setCleanDataDirectory(false);
                 postgresBuilder = builder;
