@@ -16,6 +16,7 @@ import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -149,6 +150,8 @@ class EventsResourceTest {
     @Test
     void duplicatesAndRetriesAddUpToExactlyTheUniqueEvents() {
         String anon = "install-" + UUID.randomUUID();
+        // Inside the 7 days the API accepts, whenever the test runs.
+        String twoDaysAgo = Instant.now().minus(Duration.ofDays(2)).truncatedTo(ChronoUnit.MILLIS).toString();
         Random random = new Random(7);
         List<UUID> ids = new ArrayList<>();
         int sent = 0;
@@ -160,7 +163,7 @@ class EventsResourceTest {
                 UUID id = !ids.isEmpty() && random.nextInt(10) == 0 ? ids.get(random.nextInt(ids.size())) : UUID.randomUUID();
                 ids.add(id);
                 body.append(i == 0 ? "" : ",").append("{\"eventId\":\"").append(id)
-                        .append("\",\"type\":\"impression\",\"occurredAt\":\"2026-11-20T10:00:00.000Z\"}");
+                        .append("\",\"type\":\"impression\",\"occurredAt\":\"").append(twoDaysAgo).append("\"}");
             }
             String payload = body.append("]}").toString();
             int attempts = random.nextInt(20) == 0 ? 2 : 1;

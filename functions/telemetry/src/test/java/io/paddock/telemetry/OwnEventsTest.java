@@ -17,6 +17,8 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -32,11 +34,14 @@ class OwnEventsTest {
     @Inject
     AccessTokens tokens;
 
+    /** Three consecutive days ending yesterday: inside the 7 days the API accepts, whenever the test runs. */
+    private static final LocalDate FIRST_DAY = LocalDate.now(ZoneOffset.UTC).minusDays(3);
+
     private String send(String token, int n, String type) {
         StringBuilder body = new StringBuilder("{\"events\":[");
         for (int i = 0; i < n; i++) {
             body.append(i == 0 ? "" : ",").append("{\"eventId\":\"").append(UUID.randomUUID())
-                    .append("\",\"type\":\"").append(type).append("\",\"occurredAt\":\"2026-11-2").append(i % 3)
+                    .append("\",\"type\":\"").append(type).append("\",\"occurredAt\":\"").append(FIRST_DAY.plusDays(i % 3))
                     .append("T10:00:0").append(i % 10).append(".000Z\"}");
         }
         given().auth().oauth2(token).contentType(ContentType.JSON).body(body.append("]}").toString())
@@ -88,9 +93,9 @@ class OwnEventsTest {
         given().auth().oauth2(token).queryParam("type", "share").when().get("/v1/events")
                 .then().statusCode(200).body("items", hasSize(2)).body("items.type", everyItem(equalTo("share")))
                 .body("nextCursor", nullValue());
-        given().auth().oauth2(token).queryParam("from", "2026-11-21T00:00:00Z").queryParam("to", "2026-11-22T00:00:00Z")
+        given().auth().oauth2(token).queryParam("from", FIRST_DAY.plusDays(1) + "T00:00:00Z").queryParam("to", FIRST_DAY.plusDays(2) + "T00:00:00Z")
                 .when().get("/v1/events")
-                .then().statusCode(200).body("items.occurredAt", everyItem(containsString("2026-11-21T")));
+                .then().statusCode(200).body("items.occurredAt", everyItem(containsString(FIRST_DAY.plusDays(1) + "T")));
     }
 
     @Test

@@ -1,17 +1,22 @@
-package io.paddock.shared.ratelimit;
+package io.paddock.shared.resilience;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
-class RedisBreakerTest {
+class StoreBreakerTest {
 
     @Test
-    void aFailureKeepsRequestsOffRedisForTheOpenPeriodThenOneTriesAgain() {
+    void aFailureKeepsRequestsOffTheStoreForTheOpenPeriodThenOneTriesAgain() {
         AtomicLong now = new AtomicLong(0);
-        RedisBreaker breaker = new RedisBreaker(2000, now::get);
+        List<String> transitions = new ArrayList<>();
+        StoreBreaker breaker = new StoreBreaker("redis", 2000, now::get, (store, state) -> transitions.add(store + " " + state));
+        assertEquals(StoreBreaker.State.closed, breaker.state());
         assertTrue(breaker.allowsRequest());
         assertTrue(breaker.failed(), "the first failure opens it");
         assertFalse(breaker.allowsRequest());
@@ -25,5 +30,6 @@ class RedisBreakerTest {
         assertTrue(breaker.succeeded(), "Redis answered: closed again");
         assertTrue(breaker.allowsRequest());
         assertFalse(breaker.succeeded());
+        assertEquals(List.of("redis open", "redis closed"), transitions, "each transition reported once");
     }
 }
