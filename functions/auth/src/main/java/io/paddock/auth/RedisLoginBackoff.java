@@ -1,5 +1,8 @@
 package io.paddock.auth;
 
+import io.paddock.shared.observability.RequestRecords;
+import io.paddock.shared.resilience.StoreBreaker;
+import io.paddock.shared.resilience.StoreBreakers;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.vertx.mutiny.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -54,31 +57,49 @@ public class RedisLoginBackoff implements LoginBackoff {
 
     private final RedisDataSource redis;
     private final LoginBackoffSettings settings;
+    private final StoreBreaker breaker;
 
-    public RedisLoginBackoff(RedisDataSource redis, LoginBackoffSettings settings) {
+    public RedisLoginBackoff(RedisDataSource redis, LoginBackoffSettings settings, StoreBreakers breakers) {
         this.redis = redis;
         this.settings = settings;
+        this.breaker = breakers.redis();
     }
 
     @Override
     public Duration blockedFor(String email) {
-        Response result = redis.execute("EVAL", BLOCKED_SCRIPT, "1", accountKey(email));
-        return Duration.ofMillis(result.toLong());
+        return Duration.ofMillis(call("login back-off check", "EVAL", BLOCKED_SCRIPT, "1", accountKey(email)).toLong());
     }
 
     @Override
     public Duration failed(String email) {
-        Response result = redis.execute("EVAL", FAILED_SCRIPT, "1", accountKey(email),
+        return Duration.ofMillis(call("login back-off failure", "EVAL", FAILED_SCRIPT, "1", accountKey(email),
                 Integer.toString(settings.afterFailures()),
                 Long.toString(settings.initial().toMillis()),
                 Long.toString(settings.max().toMillis()),
-                Long.toString(settings.memory().toMillis()));
-        return Duration.ofMillis(result.toLong());
+                Long.toString(settings.memory().toMillis())).toLong());
     }
 
     @Override
     public void succeeded(String email) {
-        redis.execute("DEL", accountKey(email));
+        call("login back-off reset", "DEL", accountKey(email));
+    }
+
+    /** Fails at once while Redis is known to be down: the caller answers 503 without waiting for it. */
+    private Response call(String operation, String command, String... args) {
+        if (!breaker.allowsRequest()) {
+            throw new IllegalStateException("Redis is unavailable (breaker open)");
+        }
+        long started = System.nanoTime();
+        try {
+            Response response = redis.execute(command, args);
+            RequestRecords.current().storeCall("redis", operation, (System.nanoTime() - started) / 1_000_000, true);
+            breaker.succeeded();
+            return response;
+        } catch (RuntimeException e) {
+            RequestRecords.current().storeCall("redis", operation, (System.nanoTime() - started) / 1_000_000, false);
+            breaker.failed();
+            throw e;
+        }
     }
 
     static String accountKey(String email) {

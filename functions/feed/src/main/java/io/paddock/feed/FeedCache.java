@@ -1,6 +1,9 @@
 package io.paddock.feed;
 
-import io.paddock.shared.ratelimit.RedisBreaker;
+import io.paddock.shared.observability.RequestRecord;
+import io.paddock.shared.observability.RequestRecords;
+import io.paddock.shared.resilience.StoreBreaker;
+import io.paddock.shared.resilience.StoreBreakers;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Response;
@@ -31,7 +34,7 @@ import org.jboss.logging.Logger;
  * <li>Stampede: of concurrent misses, one claims the lock ({@code READ} claims it in the same round
  * trip) and runs the query; the others wait for its page (in-process they share one future; across
  * containers they poll Redis briefly) and only query themselves if it does not come.</li>
- * <li>Redis down or slow: a {@link RedisBreaker} skips the cache for 2 s at a time and the feed is read
+ * <li>Redis down or slow: a {@link StoreBreaker} skips the cache for 2 s at a time and the feed is read
  * from PostgreSQL — never a 5xx because of the cache.</li>
  * </ul>
  */
@@ -101,15 +104,21 @@ public class FeedCache {
     private final ReactiveRedisDataSource redis;
     private final Duration ttl;
     private final Duration timeout;
-    private final RedisBreaker breaker = new RedisBreaker(2000, System::currentTimeMillis);
+    private final StoreBreaker breaker;
     private final ConcurrentHashMap<String, CompletableFuture<String>> inFlight = new ConcurrentHashMap<>();
 
     @jakarta.inject.Inject
-    public FeedCache(ReactiveRedisDataSource redis, FeedSettings settings) {
-        this(redis, settings.cacheTtl(), settings.redisTimeout());
+    public FeedCache(ReactiveRedisDataSource redis, FeedSettings settings, StoreBreakers breakers) {
+        this(redis, settings.cacheTtl(), settings.redisTimeout(), breakers.redis());
     }
 
+    /** One cache of one container; tests make several to play containers racing each other. */
     FeedCache(ReactiveRedisDataSource redis, Duration ttl, Duration timeout) {
+        this(redis, ttl, timeout, new StoreBreaker("redis", 2000, System::currentTimeMillis, (store, now) -> { }));
+    }
+
+    private FeedCache(ReactiveRedisDataSource redis, Duration ttl, Duration timeout, StoreBreaker breaker) {
+        this.breaker = breaker;
         this.redis = redis;
         this.ttl = ttl;
         this.timeout = timeout;
@@ -130,8 +139,16 @@ public class FeedCache {
     /** The first page of an audience: from Redis, or from {@code loader} exactly once per miss and version. */
     public String firstPage(String audience, int limit, Loader loader) throws Exception {
         Optional<Lookup> lookup = lookup(audience, limit);
+        RequestRecord record = RequestRecords.current();
+        LOG.debugf("feed cache %s for %s", lookup.isEmpty() ? "unavailable" : lookup.get().body() != null ? "hit" : "miss",
+                audience);
         if (lookup.isPresent() && lookup.get().body() != null) {
+            record.cacheHit();
             return lookup.get().body();
+        }
+        record.cacheMiss();
+        if (lookup.isEmpty()) {
+            record.degraded("feed-from-postgres");
         }
         String flightKey = audience + "|" + lookup.map(Lookup::version).orElse("?") + "|" + limit;
         boolean claimed = lookup.isPresent() && lookup.get().claimed();
@@ -192,14 +209,17 @@ public class FeedCache {
         if (!breaker.allowsRequest()) {
             return Optional.empty();
         }
+        long started = System.nanoTime();
         try {
             Response r = redis.execute("EVAL", READ, "1", audience, Integer.toString(limit),
                     Long.toString(ttl.toMillis()), Long.toString(LOCK_MS), Long.toString(IDLE_AUDIENCE_MS))
                     .await().atMost(timeout);
+            RequestRecords.current().storeCall("redis", "feed read", (System.nanoTime() - started) / 1_000_000, true);
             breaker.succeeded();
             String body = r.get(1).toString();
             return Optional.of(new Lookup(r.get(0).toString(), body.isEmpty() ? null : body, r.get(2).toInteger() == 1));
         } catch (RuntimeException e) {
+            RequestRecords.current().storeCall("redis", "feed read", (System.nanoTime() - started) / 1_000_000, false);
             failed("read", e);
             return Optional.empty();
         }

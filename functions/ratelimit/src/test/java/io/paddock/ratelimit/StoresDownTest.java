@@ -1,5 +1,6 @@
 package io.paddock.ratelimit;
 
+import io.paddock.shared.resilience.StoreBreaker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -64,17 +65,14 @@ class StoresDownTest {
                 return Duration.ofMillis(200);
             }
 
-            public Duration breakerOpen() {
-                return Duration.ofSeconds(2);
-            }
-
             public Duration overridesRefresh() {
                 return Duration.ofSeconds(30);
             }
         };
         limiter = new RateLimiter(RateLimitPolicies.load(Optional.empty()), rateLimitSettings,
                 new ReactiveRedisDataSourceImpl(vertx, deadRedis, RedisAPI.api(deadRedis)), deadDatabase,
-                new EdgeOffenders(deadDatabase), System::currentTimeMillis);
+                new EdgeOffenders(deadDatabase),
+                new StoreBreaker("redis", 2000, System::currentTimeMillis, (store, state) -> { }), System::currentTimeMillis);
     }
 
     @AfterAll

@@ -2,6 +2,7 @@ package io.paddock.telemetry;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.paddock.shared.observability.RequestRecords;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -98,6 +99,7 @@ public class EventIngestion {
             LOG.warnf("usage events parked, PostgreSQL unavailable: %s", unavailable.getMessage());
             try {
                 parking.park(actor, valid);
+                RequestRecords.current().degraded("events-parked");
             } catch (RuntimeException parkingFailed) {
                 unavailable.addSuppressed(parkingFailed);
                 throw unavailable;

@@ -1,6 +1,7 @@
 package io.paddock.shared.auth;
 
 import io.paddock.shared.config.PaddockConfig;
+import io.paddock.shared.observability.RequestRecords;
 import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.enterprise.context.RequestScoped;
@@ -49,6 +50,7 @@ public class Caller {
     public Optional<Principal> optional() {
         if (principal == null) {
             principal = authenticate(request().getHeader(HttpHeaders.AUTHORIZATION));
+            principal.ifPresent(p -> RequestRecords.of(current.getCurrent()).userId(p.userId().toString()));
         }
         return principal;
     }

@@ -1,5 +1,9 @@
 package io.paddock.shared.auth;
 
+import io.paddock.shared.observability.RequestRecord;
+import io.paddock.shared.observability.RequestRecords;
+import io.paddock.shared.resilience.StoreBreaker;
+import io.paddock.shared.resilience.StoreBreakers;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -20,9 +24,11 @@ public class RevokedTokens {
     private static final Duration CHECK_TIMEOUT = Duration.ofMillis(500);
 
     private final ReactiveRedisDataSource redis;
+    private final StoreBreaker breaker;
 
-    public RevokedTokens(ReactiveRedisDataSource redis) {
+    public RevokedTokens(ReactiveRedisDataSource redis, StoreBreakers breakers) {
         this.redis = redis;
+        this.breaker = breakers.redis();
     }
 
     public void revoke(String tokenId, Instant expiresAt) {
@@ -32,10 +38,23 @@ public class RevokedTokens {
     }
 
     public boolean isRevoked(String tokenId) {
+        RequestRecord record = RequestRecords.current();
+        if (!breaker.allowsRequest()) {
+            record.degraded("revocation-unchecked");
+            return false;
+        }
+        long started = System.nanoTime();
         try {
-            return redis.execute("EXISTS", PREFIX + tokenId).await().atMost(CHECK_TIMEOUT).toInteger() > 0;
+            boolean revoked = redis.execute("EXISTS", PREFIX + tokenId).await().atMost(CHECK_TIMEOUT).toInteger() > 0;
+            record.storeCall("redis", "revocation check", (System.nanoTime() - started) / 1_000_000, true);
+            breaker.succeeded();
+            return revoked;
         } catch (RuntimeException e) {
-            LOG.warnf("revocation check skipped, Redis unavailable: %s", e.getClass().getSimpleName());
+            record.storeCall("redis", "revocation check", (System.nanoTime() - started) / 1_000_000, false);
+            record.degraded("revocation-unchecked");
+            if (breaker.failed()) {
+                LOG.warnf("revocation checks skipped while Redis is unavailable: %s", e.getClass().getSimpleName());
+            }
             return false;
         }
     }

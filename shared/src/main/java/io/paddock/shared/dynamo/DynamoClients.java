@@ -1,11 +1,13 @@
 package io.paddock.shared.dynamo;
 
 import io.paddock.shared.config.PaddockConfig;
+import io.paddock.shared.resilience.StoreBreakers;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.net.URI;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -22,7 +24,7 @@ public class DynamoClients {
 
     @Produces
     @Singleton
-    DynamoDbClient dynamoDb(PaddockConfig config) {
+    DynamoDbClient dynamoDb(PaddockConfig config, StoreBreakers breakers) {
         PaddockConfig.Dynamodb settings = config.dynamodb();
         var builder = DynamoDbClient.builder()
                 .region(Region.of(settings.region()))
@@ -32,7 +34,11 @@ public class DynamoClients {
                         .build())
                 .overrideConfiguration(o -> o
                         .apiCallTimeout(settings.apiCallTimeout())
-                        .apiCallAttemptTimeout(settings.apiCallTimeout()));
+                        .apiCallAttemptTimeout(settings.apiCallTimeout())
+                        // The SDK's standard strategy: up to 3 attempts, exponential back-off with jitter,
+                        // only for errors it knows to be transient (throttling, 5xx, I/O).
+                        .retryStrategy(AwsRetryStrategy.standardRetryStrategy())
+                        .addExecutionInterceptor(new DynamoCalls(breakers.dynamodb())));
         settings.endpoint().filter(s -> !s.isBlank()).ifPresentOrElse(endpoint -> {
             builder.endpointOverride(URI.create(endpoint));
             builder.credentialsProvider(hasAwsCredentials()

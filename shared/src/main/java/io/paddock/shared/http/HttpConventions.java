@@ -1,6 +1,7 @@
 package io.paddock.shared.http;
 
 import io.paddock.shared.config.PaddockConfig;
+import io.paddock.shared.observability.RequestLog;
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -10,26 +11,23 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import org.jboss.logging.Logger;
-import org.jboss.logging.MDC;
 
 /**
  * The conventions every response shares, applied at the HTTP layer so that they hold for JAX-RS
  * resources, framework endpoints and unmatched routes alike: request id, security headers, CORS, the
- * body-size limit, one access-log line per request, and a problem+json 404 for unknown routes.
+ * body-size limit, the request's log line and metrics ({@link RequestLog}), and a problem+json 404 for unknown routes.
  */
 @ApplicationScoped
 public class HttpConventions {
 
-    static final String ROUTE_KEY = "paddock.route";
-    private static final Logger ACCESS = Logger.getLogger("io.paddock.access");
-
     private final CorsPolicy cors;
+    private final RequestLog requestLog;
     private final boolean localMode;
     private final long maxBodyBytes;
 
-    public HttpConventions(CorsPolicy cors, PaddockConfig config) {
+    public HttpConventions(CorsPolicy cors, RequestLog requestLog, PaddockConfig config) {
         this.cors = cors;
+        this.requestLog = requestLog;
         this.localMode = config.localMode();
         this.maxBodyBytes = config.http().maxBodyBytes();
     }
@@ -58,8 +56,8 @@ public class HttpConventions {
         request.headers().set(RequestIds.HEADER, requestId);
         response.putHeader(RequestIds.HEADER, requestId);
         securityHeaders(request, response);
-
-        rc.addBodyEndHandler(ignored -> accessLog(rc, requestId, started));
+        requestLog.started(rc, requestId, started);
+        rc.addBodyEndHandler(ignored -> requestLog.finished(rc));
 
         String origin = request.getHeader(HttpHeaders.ORIGIN);
         boolean corsAllowed = cors.allows(origin);
@@ -111,25 +109,6 @@ public class HttpConventions {
         // JSON needs no scripts, styles or frames; only the local Swagger UI (under /q/) is a page.
         if (!(localMode && request.path().startsWith("/q/"))) {
             response.putHeader("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
-        }
-    }
-
-    private void accessLog(RoutingContext rc, String requestId, long started) {
-        Object route = rc.get(ROUTE_KEY);
-        MDC.put("requestId", requestId);
-        MDC.put("method", rc.request().method().name());
-        MDC.put("route", route == null ? "unmatched" : route.toString());
-        MDC.put("status", Integer.toString(rc.response().getStatusCode()));
-        MDC.put("latencyMs", Long.toString((System.nanoTime() - started) / 1_000_000));
-        try {
-            ACCESS.infof("%s %s %d", rc.request().method().name(),
-                    route == null ? rc.request().path() : route, rc.response().getStatusCode());
-        } finally {
-            MDC.remove("requestId");
-            MDC.remove("method");
-            MDC.remove("route");
-            MDC.remove("status");
-            MDC.remove("latencyMs");
         }
     }
 }

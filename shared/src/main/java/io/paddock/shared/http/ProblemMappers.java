@@ -5,6 +5,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.paddock.shared.observability.ErrorReports;
+import io.paddock.shared.observability.RequestLog;
+import io.paddock.shared.observability.RequestRecords;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
@@ -26,9 +30,11 @@ public class ProblemMappers {
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
 
     private final RouteTable routes;
+    private final ErrorReports errorReports;
 
-    public ProblemMappers(RouteTable routes) {
+    public ProblemMappers(RouteTable routes, ErrorReports errorReports) {
         this.routes = routes;
+        this.errorReports = errorReports;
     }
 
     @ServerExceptionMapper(priority = 1)
@@ -44,7 +50,10 @@ public class ProblemMappers {
             return build(new Problem(chosen.type(), chosen.title(), chosen.status(), chosen.detail(), uri.getPath(),
                     headers.getHeaderString(RequestIds.HEADER), chosen.errors())).build();
         }
-        if (status >= 500) {
+        if (status == 503) {
+            // Expected while a store is down (the breaker transition is logged once): a line, not a trace each time.
+            LOG.warnf("503 on %s: %s", uri.getPath(), e.getMessage());
+        } else if (status >= 500) {
             LOG.errorf(e, "server error %d on %s", status, uri.getPath());
         }
         String slug = switch (status) {
@@ -123,8 +132,9 @@ public class ProblemMappers {
     }
 
     @ServerExceptionMapper(priority = 10)
-    public Response unexpected(Throwable e, HttpHeaders headers, UriInfo uri) {
+    public Response unexpected(Throwable e, HttpHeaders headers, UriInfo uri, RoutingContext rc) {
         LOG.errorf(e, "unhandled %s on %s", e.getClass().getName(), uri.getPath());
+        errorReports.report(e, rc.request(), rc.get(RequestLog.ROUTE_KEY), RequestRecords.of(rc));
         return build(problem(500, "server-error",
                 "The request could not be completed; quote the requestId", headers, uri)).build();
     }

@@ -2,6 +2,9 @@ package io.paddock.shared.observability;
 
 import io.paddock.shared.config.PaddockConfig;
 import io.paddock.shared.db.Database;
+import io.paddock.shared.dynamo.DynamoCalls;
+import io.paddock.shared.resilience.StoreBreaker;
+import io.paddock.shared.resilience.StoreBreakers;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -28,7 +31,10 @@ public class HealthChecks {
     public enum State { up, down }
 
     @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-    public record Check(State status, long latencyMs, String error) {
+    public record Check(State status, long latencyMs, String error, StoreBreaker.State breaker) {
+        Check withBreaker(StoreBreaker.State state) {
+            return new Check(status, latencyMs, error, state);
+        }
     }
 
     public record Report(String status, Map<String, Check> checks) {
@@ -41,9 +47,11 @@ public class HealthChecks {
     private final ReactiveRedisDataSource redis;
     private final DynamoDbClient dynamoDb;
     private final String probeTable;
+    private final StoreBreakers breakers;
 
     public HealthChecks(Database database, ReactiveRedisDataSource redis, DynamoDbClient dynamoDb,
-            PaddockConfig config) {
+            PaddockConfig config, StoreBreakers breakers) {
+        this.breakers = breakers;
         this.database = database;
         this.redis = redis;
         this.dynamoDb = dynamoDb;
@@ -62,12 +70,13 @@ public class HealthChecks {
                     redis.execute("PING").await().atMost(TIMEOUT)));
             Future<Check> dynamo = executor.submit(timed(() -> dynamoDb.describeTable(DescribeTableRequest.builder()
                     .tableName(probeTable)
-                    .overrideConfiguration(o -> o.apiCallTimeout(TIMEOUT).apiCallAttemptTimeout(TIMEOUT))
+                    .overrideConfiguration(o -> o.apiCallTimeout(TIMEOUT).apiCallAttemptTimeout(TIMEOUT)
+                            .putExecutionAttribute(DynamoCalls.PROBE, true))
                     .build())));
             Map<String, Check> checks = new LinkedHashMap<>();
-            checks.put("postgres", outcome(postgres));
-            checks.put("redis", outcome(redisCheck));
-            checks.put("dynamodb", outcome(dynamo));
+            checks.put("postgres", judged(outcome(postgres), breakers.postgres()));
+            checks.put("redis", judged(outcome(redisCheck), breakers.redis()));
+            checks.put("dynamodb", judged(outcome(dynamo), breakers.dynamodb()));
             boolean allUp = checks.values().stream().allMatch(c -> c.status() == State.up);
             return new Report(allUp ? "ok" : "degraded", checks);
         } finally {
@@ -75,14 +84,27 @@ public class HealthChecks {
         }
     }
 
+    /**
+     * A probe is a store call like any other: its outcome moves the store's breaker, so a health answer
+     * of "ok" also means requests use every store again (and "down" spares them the wait).
+     */
+    private static Check judged(Check probe, StoreBreaker breaker) {
+        if (probe.status() == State.up) {
+            breaker.succeeded();
+        } else {
+            breaker.failed();
+        }
+        return probe.withBreaker(breaker.state());
+    }
+
     private static Callable<Check> timed(Callable<?> probe) {
         return () -> {
             long started = System.nanoTime();
             try {
                 probe.call();
-                return new Check(State.up, elapsedMs(started), null);
+                return new Check(State.up, elapsedMs(started), null, null);
             } catch (Exception e) {
-                return new Check(State.down, elapsedMs(started), describe(e));
+                return new Check(State.down, elapsedMs(started), describe(e), null);
             }
         };
     }
@@ -93,9 +115,9 @@ public class HealthChecks {
             return future.get(TIMEOUT.toMillis() + 250, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             future.cancel(true);
-            return new Check(State.down, TIMEOUT.toMillis(), "timed out");
+            return new Check(State.down, TIMEOUT.toMillis(), "timed out", null);
         } catch (Exception e) {
-            return new Check(State.down, 0, describe(e));
+            return new Check(State.down, 0, describe(e), null);
         }
     }
 

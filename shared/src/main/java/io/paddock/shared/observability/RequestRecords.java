@@ -1,34 +1,29 @@
 package io.paddock.shared.observability;
 
 import io.quarkus.arc.Arc;
+import io.quarkus.arc.ArcContainer;
 import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 import io.vertx.ext.web.RoutingContext;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.inject.Instance;
 
 /**
- * The {@link RequestRecord} of the request this thread is serving, for code deep in a call (caches,
- * limiters, stores) that has no request in hand. Outside a request it hands out a record that
- * drops everything, so callers never check.
+ * The {@link RequestRecord} of the request being served, for code deep in a call (caches, limiters,
+ * store clients) that has no request in hand. Outside a request (schedules, start-up, plain unit tests)
+ * it hands out a record that drops everything, so callers never check.
  */
-@ApplicationScoped
-public class RequestRecords {
+public final class RequestRecords {
 
     static final String KEY = "paddock.request-record";
 
-    private final Instance<CurrentVertxRequest> current;
-
-    public RequestRecords(Instance<CurrentVertxRequest> current) {
-        this.current = current;
+    private RequestRecords() {
     }
 
-    public RequestRecord current() {
-        if (!Arc.container().requestContext().isActive()) {
+    public static RequestRecord current() {
+        ArcContainer container = Arc.container();
+        if (container == null || !container.requestContext().isActive()) {
             return RequestRecord.DETACHED;
         }
-        RoutingContext rc = current.get().getCurrent();
-        RequestRecord record = rc == null ? null : rc.get(KEY);
-        return record == null ? RequestRecord.DETACHED : record;
+        RoutingContext rc = container.instance(CurrentVertxRequest.class).get().getCurrent();
+        return rc == null ? RequestRecord.DETACHED : of(rc);
     }
 
     /** Called once per request, first thing at the HTTP layer. */

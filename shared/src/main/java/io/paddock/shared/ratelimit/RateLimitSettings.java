@@ -16,10 +16,6 @@ public interface RateLimitSettings {
     @WithDefault("200ms")
     Duration redisTimeout();
 
-    /** How long L1 is skipped after a Redis failure before it is tried again. */
-    @WithDefault("2s")
-    Duration breakerOpen();
-
     /** How often each container reloads admins' per-user overrides. */
     @WithDefault("30s")
     Duration overridesRefresh();

@@ -3,6 +3,10 @@ package io.paddock.shared.ratelimit;
 import io.paddock.shared.auth.Principal;
 import io.paddock.shared.db.Database;
 import io.paddock.shared.http.ServiceUnavailable;
+import io.paddock.shared.observability.RequestRecord;
+import io.paddock.shared.observability.RequestRecords;
+import io.paddock.shared.resilience.StoreBreaker;
+import io.paddock.shared.resilience.StoreBreakers;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -44,6 +48,8 @@ public class RateLimiter {
 
         public QuotaExceeded(Standing standing, long retryAfterSeconds, String detail) {
             super(detail, null, false, false);
+            // Every refusal is built here (limiter and login back-off alike): one place counts them.
+            RequestRecords.current().rateLimited();
             this.standing = standing;
             this.retryAfterSeconds = Math.max(1, Math.max(retryAfterSeconds, standing.resetSeconds()));
         }
@@ -52,7 +58,7 @@ public class RateLimiter {
     private final RateLimitPolicies policies;
     private final BurstLimiter burst;
     private final SlidingWindowLimiter redis;
-    private final RedisBreaker breaker;
+    private final StoreBreaker breaker;
     private final LongSupplier clockMillis;
     private final FixedWindowFallback postgres;
     private final RateLimitOverrides overrides;
@@ -60,19 +66,19 @@ public class RateLimiter {
 
     @Inject
     public RateLimiter(RateLimitSettings settings, ReactiveRedisDataSource redis, Database database,
-            EdgeOffenders offenders) {
-        this(RateLimitPolicies.load(settings.policies()), settings, redis, database, offenders, System::currentTimeMillis);
+            EdgeOffenders offenders, StoreBreakers breakers) {
+        this(RateLimitPolicies.load(settings.policies()), settings, redis, database, offenders, breakers.redis(),
+                System::currentTimeMillis);
     }
 
     public RateLimiter(RateLimitPolicies policies, RateLimitSettings settings, ReactiveRedisDataSource redis,
-            Database database, EdgeOffenders offenders, LongSupplier clockMillis) {
+            Database database, EdgeOffenders offenders, StoreBreaker redisBreaker, LongSupplier clockMillis) {
         check(settings.redisTimeout(), Duration.ofMillis(10), Duration.ofSeconds(2), "paddock.rate-limits.redis-timeout");
-        check(settings.breakerOpen(), Duration.ofMillis(100), Duration.ofMinutes(1), "paddock.rate-limits.breaker-open");
         check(settings.overridesRefresh(), Duration.ofSeconds(1), Duration.ofHours(1), "paddock.rate-limits.overrides-refresh");
         this.policies = policies;
         this.burst = new BurstLimiter(clockMillis);
         this.redis = new SlidingWindowLimiter(redis, settings.redisTimeout());
-        this.breaker = new RedisBreaker(settings.breakerOpen().toMillis(), clockMillis);
+        this.breaker = redisBreaker;
         this.clockMillis = clockMillis;
         this.postgres = new FixedWindowFallback(database);
         this.overrides = new RateLimitOverrides(database, settings.overridesRefresh(), clockMillis);
@@ -142,11 +148,14 @@ public class RateLimiter {
     }
 
     private Standing count(Subject s, Category c, RateLimitPolicies.Policy policy, int limit, String burstKey) {
+        RequestRecord record = RequestRecords.current();
         if (breaker.allowsRequest()) {
+            long started = System.nanoTime();
             try {
                 RateLimitPolicies.Offenders o = policies.offenders();
                 SlidingWindowLimiter.Check check = redis.check(s.key(), c, limit, policies.window(),
                         s.isAddress() ? o.rejections() : 0, o.within(), burst.takeRefusals(burstKey));
+                record.storeCall("redis", "rate-limit count", millisSince(started), true);
                 if (breaker.succeeded()) {
                     LOG.info("rate limiting is back on Redis (L1)");
                 }
@@ -155,21 +164,28 @@ public class RateLimiter {
                 }
                 return check.standing();
             } catch (RuntimeException e) {
+                record.storeCall("redis", "rate-limit count", millisSince(started), false);
                 if (breaker.failed()) {
                     LOG.warnf("rate limiting falls back to PostgreSQL (L2), Redis failed: %s", describe(e));
                 }
             }
         }
+        record.degraded("limiter-on-postgres");
         try {
             return postgres.check(s.key(), c, limit, policies.window());
         } catch (SQLException | RuntimeException e) {
             if (policy.failOpen()) {
                 LOG.warnf("%s request of %s admitted unlimited, neither Redis nor PostgreSQL answered: %s",
                         c.policyName(), s.key(), describe(e));
+                record.degraded("limiter-open");
                 return null;
             }
             throw new ServiceUnavailable("neither Redis nor PostgreSQL can count " + c.policyName() + " requests", e);
         }
+    }
+
+    private static long millisSince(long startedNanos) {
+        return (System.nanoTime() - startedNanos) / 1_000_000;
     }
 
     /** The standing in every category without counting (GET /v1/rate-limits). */

@@ -39,7 +39,8 @@ class AccessTokensTest {
         final Set<String> ids = new HashSet<>();
 
         InMemoryRevocations() {
-            super(null);
+            super(null, new io.paddock.shared.resilience.StoreBreakers(java.time.Duration.ofSeconds(2), "test",
+                    new io.paddock.shared.observability.ServiceMetrics("Paddock")));
         }
 
         @Override
