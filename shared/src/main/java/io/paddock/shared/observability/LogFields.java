@@ -5,6 +5,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.Map;
 import java.util.Set;
+import java.util.logging.Filter;
 import java.util.logging.Formatter;
 import java.util.logging.Handler;
 import java.util.logging.Level;
@@ -60,11 +61,16 @@ public class LogFields {
             }
         }
         Formatter formatter = handler.getFormatter();
+        if (formatter == null) {
+            return; // a wrapper (delayed, async): its children write
+        }
         if (formatter instanceof ExtFormatter json && formatter.getClass().getName().contains("Json")) {
             handler.setFormatter(new TopLevelMdc(json));
-            if (debugSampleRate > 0) {
-                handler.setFilter(LogFields::passesSampling);
-            }
+        }
+        if (debugSampleRate > 0) {
+            // Kept in front of Quarkus' own filter (it hides known-noisy lines), not instead of it.
+            Filter quarkus = handler.getFilter();
+            handler.setFilter(record -> passesSampling(record) && (quarkus == null || quarkus.isLoggable(record)));
         }
     }
 

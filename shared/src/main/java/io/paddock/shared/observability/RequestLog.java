@@ -90,7 +90,7 @@ public class RequestLog {
             MDC.put("degraded", String.join(",", degraded));
         }
         try {
-            ACCESS.infof("%s %s %d", method, template == null ? rc.request().path() : template, status);
+            ACCESS.infof("%s %s %d %d ms", method, template == null ? rc.request().path() : template, status, latencyMs);
             if (Boolean.TRUE.equals(rc.get("paddock.cold-start"))) {
                 metrics.coldStart(service);
             }
