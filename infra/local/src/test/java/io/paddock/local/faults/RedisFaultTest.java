@@ -2,7 +2,6 @@ package io.paddock.local.faults;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.paddock.embedded.EmbeddedStores;
@@ -11,19 +10,10 @@ import io.paddock.local.faults.SteadyLoad.Kind;
 import io.paddock.local.faults.SteadyLoad.Phase;
 import io.paddock.local.faults.SteadyLoad.Sample;
 import io.paddock.local.faults.SteadyLoad.Store;
-import io.paddock.shared.auth.AccessTokens;
-import io.paddock.shared.db.Database;
-import io.paddock.telemetry.ParkedBatches;
 import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import jakarta.inject.Inject;
-import java.net.URL;
 import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * Redis stopped and started under a steady load. The contract and README promise: feeds are read from
@@ -33,46 +23,11 @@ import org.junit.jupiter.api.TestInstance;
  */
 @QuarkusTest
 @QuarkusTestResource(PaddockStoresTestResource.class)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class RedisFaultTest {
+class RedisFaultTest extends StoreOutageContract {
 
-    @Inject
-    AccessTokens tokens;
-
-    @Inject
-    Database database;
-
-    @Inject
-    ParkedBatches parked;
-
-    @TestHTTPResource("/")
-    URL base;
-
-    SteadyLoad.Result run;
-
-    @BeforeAll
-    void redisStopsAndStartsUnderSteadyLoad() throws Exception {
-        EmbeddedStores stores = PaddockStoresTestResource.stores();
-        SteadyLoad load = new SteadyLoad(base.toURI(), database, tokens, 4, List.of(Kind.HEALTH, Kind.FEED_HOME,
-                Kind.FEED_PROFILE, Kind.POST, Kind.TELEMETRY, Kind.LOGIN, Kind.REFRESH));
-        run = load.run(new SteadyLoad.Fault("redis-down", Store.REDIS, stores::stopRedis, stores::startRedis));
-        System.out.println(run.summary());
-        System.out.print(run.perKind());
-        if (Boolean.getBoolean("faults.timeline")) {
-            System.out.print(run.timeline());
-        }
-        SteadyLoad.replayParkedBatches(parked);
-    }
-
-    @Test
-    void noAnswerIsA500OrAHangAndEvery503SaysWhenToRetry() {
-        assertEquals(List.of(), run.serverErrorsOtherThan503OrHangs());
-        assertEquals(List.of(), run.bare503s());
-    }
-
-    @Test
-    void everyAnswerKeepsTheContractsRequestIdAndRateLimitHeaders() {
-        assertEquals(List.of(), run.answersWithoutContractHeaders());
+    @Override
+    SteadyLoad.Fault fault(EmbeddedStores stores) {
+        return new SteadyLoad.Fault("redis-down", Store.REDIS, stores::stopRedis, stores::startRedis);
     }
 
     @Test
@@ -118,36 +73,5 @@ class RedisFaultTest {
         assertEquals(List.of(), down.stream().filter(s -> s.status() != 503).toList(),
                 "no login without the back-off store: exactly 503");
         assertEquals(List.of(), run.of(Kind.LOGIN).stream().filter(s -> s.status() != 200 && s.status() != 503).toList());
-    }
-
-    @Test
-    void healthAnswers503NamingRedisWhileItIsDown() {
-        List<Sample> down = run.of(Kind.HEALTH, Phase.DOWN);
-        assertFalse(down.isEmpty());
-        assertEquals(List.of(), down.stream()
-                .filter(s -> s.status() != 503 || !s.note().equals("checks postgres=up,redis=down,dynamodb=up")).toList());
-        assertEquals(List.of(), run.of(Kind.HEALTH, Phase.HEALTHY).stream().filter(s -> s.status() != 200).toList());
-    }
-
-    @Test
-    void everyRequestKindSucceedsAgainWithin5sOfTheRestart() {
-        assertNotNull(run.recovery(), run.summary());
-        assertTrue(run.recovery().compareTo(SteadyLoad.RECOVERY_LIMIT) <= 0, run.summary());
-        assertEquals(List.of(), run.failuresOnceSettled());
-    }
-
-    @Test
-    void everyAcceptedPostExistsExactlyOnce() throws Exception {
-        assertEquals(List.of(), run.postsNeverAccepted(), "every logical post was accepted in the end");
-        assertFalse(run.acceptedPosts().isEmpty());
-        assertEquals(Map.of(), run.postRowsNotExactlyOnce(database));
-    }
-
-    @Test
-    void everyAcceptedEventIsStoredExactlyOnce() throws Exception {
-        assertEquals(0, run.eventsNeverAccepted(), "every batch was accepted in the end");
-        assertFalse(run.acceptedEvents().isEmpty());
-        assertEquals(List.of(), run.telemetryReceiptsNotAccountingForTheBatch());
-        assertEquals(Map.of(), run.eventRowsNotExactlyOnce());
     }
 }
