@@ -2,6 +2,7 @@ package io.paddock.shared.resilience;
 
 import io.paddock.shared.observability.ObservabilitySettings;
 import io.paddock.shared.observability.ServiceMetrics;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -16,6 +17,7 @@ import org.jboss.logging.Logger;
  * are logged and counted once; {@code /v1/health} shows the states.
  */
 @ApplicationScoped
+@Startup // with the EMF setup it pulls in: built at init (inside a SnapStart snapshot), not on the first request
 public class StoreBreakers {
 
     private static final Logger LOG = Logger.getLogger(StoreBreakers.class);
