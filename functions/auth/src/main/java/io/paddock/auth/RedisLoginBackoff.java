@@ -1,6 +1,5 @@
 package io.paddock.auth;
 
-import io.paddock.shared.observability.RequestRecords;
 import io.paddock.shared.resilience.StoreBreaker;
 import io.paddock.shared.resilience.StoreBreakers;
 import io.quarkus.redis.datasource.RedisDataSource;
@@ -86,20 +85,7 @@ public class RedisLoginBackoff implements LoginBackoff {
 
     /** Fails at once while Redis is known to be down: the caller answers 503 without waiting for it. */
     private Response call(String operation, String command, String... args) {
-        if (!breaker.allowsRequest()) {
-            throw new IllegalStateException("Redis is unavailable (breaker open)");
-        }
-        long started = System.nanoTime();
-        try {
-            Response response = redis.execute(command, args);
-            RequestRecords.current().storeCall("redis", operation, (System.nanoTime() - started) / 1_000_000, true);
-            breaker.succeeded();
-            return response;
-        } catch (RuntimeException e) {
-            RequestRecords.current().storeCall("redis", operation, (System.nanoTime() - started) / 1_000_000, false);
-            breaker.failed();
-            throw e;
-        }
+        return breaker.call(operation, () -> redis.execute(command, args));
     }
 
     static String accountKey(String email) {

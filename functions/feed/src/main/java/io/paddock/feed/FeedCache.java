@@ -114,7 +114,7 @@ public class FeedCache {
 
     /** One cache of one container; tests make several to play containers racing each other. */
     FeedCache(ReactiveRedisDataSource redis, Duration ttl, Duration timeout) {
-        this(redis, ttl, timeout, new StoreBreaker("redis", 2000, System::currentTimeMillis, (store, now) -> { }));
+        this(redis, ttl, timeout, StoreBreaker.unobserved("redis"));
     }
 
     private FeedCache(ReactiveRedisDataSource redis, Duration ttl, Duration timeout, StoreBreaker breaker) {
@@ -185,42 +185,37 @@ public class FeedCache {
 
     /** Moves the audiences on: their cached pages are gone for the next read. Best effort while Redis is down. */
     public void bump(Collection<String> audiences) {
-        if (audiences.isEmpty() || !breaker.allowsRequest()) {
+        if (audiences.isEmpty()) {
             return;
         }
         List<String> all = new ArrayList<>(audiences);
         try {
-            // Sent concurrently in chunks: a fan-out to thousands of audiences is pipelined, not a round trip
-            // each, and stays within the client's queue.
-            for (int from = 0; from < all.size(); from += BUMP_CHUNK) {
-                List<Uni<Response>> calls = new ArrayList<>();
-                for (String audience : all.subList(from, Math.min(all.size(), from + BUMP_CHUNK))) {
-                    calls.add(redis.execute("EVAL", BUMP, "1", audience, Long.toString(IDLE_AUDIENCE_MS)));
+            breaker.call("feed bump", () -> {
+                // Sent concurrently in chunks: a fan-out to thousands of audiences is pipelined, not a round trip
+                // each, and stays within the client's queue.
+                for (int from = 0; from < all.size(); from += BUMP_CHUNK) {
+                    List<Uni<Response>> calls = new ArrayList<>();
+                    for (String audience : all.subList(from, Math.min(all.size(), from + BUMP_CHUNK))) {
+                        calls.add(redis.execute("EVAL", BUMP, "1", audience, Long.toString(IDLE_AUDIENCE_MS)));
+                    }
+                    Uni.join().all(calls).andCollectFailures().await().atMost(timeout.multipliedBy(5));
                 }
-                Uni.join().all(calls).andCollectFailures().await().atMost(timeout.multipliedBy(5));
-            }
-            breaker.succeeded();
-        } catch (RuntimeException e) {
-            failed("bump", e);
+                return null;
+            });
+        } catch (RuntimeException redisDown) {
+            // Best effort (see the class comment); the breaker logged the outage once.
         }
     }
 
+    /** Empty when Redis cannot answer: the caller reads PostgreSQL. */
     private Optional<Lookup> lookup(String audience, int limit) {
-        if (!breaker.allowsRequest()) {
-            return Optional.empty();
-        }
-        long started = System.nanoTime();
         try {
-            Response r = redis.execute("EVAL", READ, "1", audience, Integer.toString(limit),
+            Response r = breaker.call("feed read", () -> redis.execute("EVAL", READ, "1", audience, Integer.toString(limit),
                     Long.toString(ttl.toMillis()), Long.toString(LOCK_MS), Long.toString(IDLE_AUDIENCE_MS))
-                    .await().atMost(timeout);
-            RequestRecords.current().storeCall("redis", "feed read", (System.nanoTime() - started) / 1_000_000, true);
-            breaker.succeeded();
+                    .await().atMost(timeout));
             String body = r.get(1).toString();
             return Optional.of(new Lookup(r.get(0).toString(), body.isEmpty() ? null : body, r.get(2).toInteger() == 1));
-        } catch (RuntimeException e) {
-            RequestRecords.current().storeCall("redis", "feed read", (System.nanoTime() - started) / 1_000_000, false);
-            failed("read", e);
+        } catch (RuntimeException redisDown) {
             return Optional.empty();
         }
     }
@@ -244,20 +239,11 @@ public class FeedCache {
     }
 
     private void store(String audience, String version, int limit, String body) {
-        if (!breaker.allowsRequest()) {
-            return;
-        }
         try {
-            redis.execute("EVAL", STORE, "1", audience, version, Integer.toString(limit), body, Long.toString(IDLE_AUDIENCE_MS))
-                    .await().atMost(timeout);
-        } catch (RuntimeException e) {
-            failed("store", e);
-        }
-    }
-
-    private void failed(String what, RuntimeException e) {
-        if (breaker.failed()) {
-            LOG.warnf("feed cache %s failed, feeds are read from PostgreSQL for now: %s", what, e.getClass().getSimpleName());
+            breaker.call("feed store", () -> redis.execute("EVAL", STORE, "1", audience, version, Integer.toString(limit),
+                    body, Long.toString(IDLE_AUDIENCE_MS)).await().atMost(timeout));
+        } catch (RuntimeException redisDown) {
+            // The page was served; the next read loads it again.
         }
     }
 }

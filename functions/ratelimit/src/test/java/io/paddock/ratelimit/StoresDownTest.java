@@ -72,7 +72,7 @@ class StoresDownTest {
         limiter = new RateLimiter(RateLimitPolicies.load(Optional.empty()), rateLimitSettings,
                 new ReactiveRedisDataSourceImpl(vertx, deadRedis, RedisAPI.api(deadRedis)), deadDatabase,
                 new EdgeOffenders(deadDatabase),
-                new StoreBreaker("redis", 2000, System::currentTimeMillis, (store, state) -> { }), System::currentTimeMillis);
+                StoreBreaker.unobserved("redis"), System::currentTimeMillis);
     }
 
     @AfterAll

@@ -1,6 +1,5 @@
 package io.paddock.shared.auth;
 
-import io.paddock.shared.observability.RequestRecord;
 import io.paddock.shared.observability.RequestRecords;
 import io.paddock.shared.resilience.StoreBreaker;
 import io.paddock.shared.resilience.StoreBreakers;
@@ -8,18 +7,16 @@ import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
-import org.jboss.logging.Logger;
 
 /**
  * The jti denylist that makes logout immediate: a revoked access token id is kept in Redis until the
  * token would have expired anyway. The check is one EXISTS per authenticated request, cut off quickly;
- * if Redis cannot answer, the token is accepted (it expires within minutes) and a warning is logged —
+ * if Redis cannot answer, the token is accepted (it expires within minutes; the Redis breaker logs the outage once) —
  * an outage of the cache must not lock every user out.
  */
 @ApplicationScoped
 public class RevokedTokens {
 
-    private static final Logger LOG = Logger.getLogger(RevokedTokens.class);
     static final String PREFIX = "auth:revoked-jti:";
     private static final Duration CHECK_TIMEOUT = Duration.ofMillis(500);
 
@@ -38,23 +35,12 @@ public class RevokedTokens {
     }
 
     public boolean isRevoked(String tokenId) {
-        RequestRecord record = RequestRecords.current();
-        if (!breaker.allowsRequest()) {
-            record.degraded("revocation-unchecked");
-            return false;
-        }
-        long started = System.nanoTime();
         try {
-            boolean revoked = redis.execute("EXISTS", PREFIX + tokenId).await().atMost(CHECK_TIMEOUT).toInteger() > 0;
-            record.storeCall("redis", "revocation check", (System.nanoTime() - started) / 1_000_000, true);
-            breaker.succeeded();
-            return revoked;
-        } catch (RuntimeException e) {
-            record.storeCall("redis", "revocation check", (System.nanoTime() - started) / 1_000_000, false);
-            record.degraded("revocation-unchecked");
-            if (breaker.failed()) {
-                LOG.warnf("revocation checks skipped while Redis is unavailable: %s", e.getClass().getSimpleName());
-            }
+            return breaker.call("revocation check",
+                    () -> redis.execute("EXISTS", PREFIX + tokenId).await().atMost(CHECK_TIMEOUT).toInteger() > 0);
+        } catch (RuntimeException redisDown) {
+            // Accepted (see above); the breaker logged the outage once, the request log says "degraded".
+            RequestRecords.current().degraded("revocation-unchecked");
             return false;
         }
     }

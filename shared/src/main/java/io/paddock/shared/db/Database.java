@@ -37,7 +37,7 @@ public class Database {
 
     /** Outside a container (benchmarks, tools): a breaker of its own, transitions unreported. */
     public Database(PaddockConfig config) {
-        this(config, new StoreBreaker("postgres", 2000, System::currentTimeMillis, (store, now) -> { }));
+        this(config, StoreBreaker.unobserved("postgres"));
     }
 
     @Inject
@@ -124,7 +124,7 @@ public class Database {
             }
         } catch (SQLException e) {
             if (unavailable(e)) {
-                breaker.failed();
+                breaker.failed(e);
             } else {
                 ok = true; // the store answered; the work was refused (constraint, bad input)
             }

@@ -60,7 +60,7 @@ public final class DynamoCalls implements ExecutionInterceptor {
             return; // refused by the open breaker (not a call), or a probe
         }
         if (storeDown) {
-            breaker.failed();
+            breaker.failed(failure);
         } else {
             breaker.succeeded();
         }

@@ -11,14 +11,20 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 /** Puts the matched route template (e.g. /v1/feed/users/{handle}) where the request log finds it. */
 public class RouteTemplates {
 
-    private static final ConcurrentHashMap<Method, String> TEMPLATES = new ConcurrentHashMap<>();
+    private record Route(String template, String service) {
+    }
+
+    /** Worked out once per resource method, not per request. */
+    private static final ConcurrentHashMap<Method, Route> ROUTES = new ConcurrentHashMap<>();
 
     @ServerRequestFilter
     public void remember(RoutingContext rc, ResourceInfo info) {
         Method method = info.getResourceMethod();
         if (method != null) {
-            rc.put(RequestLog.ROUTE_KEY, TEMPLATES.computeIfAbsent(method, m -> template(info.getResourceClass(), m)));
-            rc.put(RequestLog.SERVICE_KEY, service(info.getResourceClass()));
+            Route route = ROUTES.computeIfAbsent(method,
+                    m -> new Route(template(info.getResourceClass(), m), service(info.getResourceClass())));
+            rc.put(RequestLog.ROUTE_KEY, route.template());
+            rc.put(RequestLog.SERVICE_KEY, route.service());
         }
     }
 

@@ -92,7 +92,7 @@ public class HealthChecks {
         if (probe.status() == State.up) {
             breaker.succeeded();
         } else {
-            breaker.failed();
+            breaker.failed(null);
         }
         return probe.withBreaker(breaker.state());
     }
@@ -104,7 +104,7 @@ public class HealthChecks {
                 probe.call();
                 return new Check(State.up, elapsedMs(started), null, null);
             } catch (Exception e) {
-                return new Check(State.down, elapsedMs(started), describe(e), null);
+                return new Check(State.down, elapsedMs(started), StoreBreakers.failureKind(e), null);
             }
         };
     }
@@ -117,24 +117,8 @@ public class HealthChecks {
             future.cancel(true);
             return new Check(State.down, TIMEOUT.toMillis(), "timed out", null);
         } catch (Exception e) {
-            return new Check(State.down, 0, describe(e), null);
+            return new Check(State.down, 0, StoreBreakers.failureKind(e), null);
         }
-    }
-
-    /** The kind of failure only: messages can carry hosts and credentials. */
-    private static String describe(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String name = root.getClass().getSimpleName();
-        if (name.contains("Timeout") || name.contains("TimedOut")) {
-            return "timed out";
-        }
-        if (name.contains("Connect") || root instanceof java.net.ConnectException) {
-            return "connection refused";
-        }
-        return "unavailable (" + name + ")";
     }
 
     private static long elapsedMs(long started) {

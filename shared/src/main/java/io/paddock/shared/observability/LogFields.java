@@ -10,6 +10,7 @@ import java.util.logging.Formatter;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
+import java.util.regex.Pattern;
 import org.jboss.logmanager.ExtFormatter;
 import org.jboss.logmanager.ExtHandler;
 import org.jboss.logmanager.ExtLogRecord;
@@ -33,6 +34,7 @@ public class LogFields {
     static final String SAMPLED = "sampled";
     private static final Set<String> NUMBERS = Set.of("status", "latency_ms", "function_memory_size", "sampling_rate");
     private static final Set<String> BOOLEANS = Set.of("cold_start", SAMPLED);
+    private static final Pattern NUMBER = Pattern.compile("-?\\d+(\\.\\d+)?");
 
     private final double debugSampleRate;
 
@@ -102,7 +104,7 @@ public class LogFields {
                 escape(field.getKey(), out);
                 out.append("\":");
                 String value = field.getValue();
-                if (NUMBERS.contains(field.getKey()) && value.matches("-?\\d+(\\.\\d+)?")
+                if (NUMBERS.contains(field.getKey()) && NUMBER.matcher(value).matches()
                         || BOOLEANS.contains(field.getKey()) && (value.equals("true") || value.equals("false"))) {
                     out.append(value);
                 } else {

@@ -43,7 +43,6 @@ public class ServiceMetrics {
     public void request(String service, String route, int status, long latencyMs, RequestRecord record) {
         Set<String> degraded = record.degradedBehaviours();
         metrics.flushMetrics(m -> {
-            m.setNamespace(namespace);
             // Replaces the EMF library's own defaults (LogGroup, ServiceName, ServiceType): dimensions are
             // what alarms are set on, so they are ours only.
             m.setDefaultDimensions(DimensionSet.of("Service", service, "Route", route));

@@ -148,28 +148,18 @@ public class RateLimiter {
     }
 
     private Standing count(Subject s, Category c, RateLimitPolicies.Policy policy, int limit, String burstKey) {
-        RequestRecord record = RequestRecords.current();
-        if (breaker.allowsRequest()) {
-            long started = System.nanoTime();
-            try {
-                RateLimitPolicies.Offenders o = policies.offenders();
-                SlidingWindowLimiter.Check check = redis.check(s.key(), c, limit, policies.window(),
-                        s.isAddress() ? o.rejections() : 0, o.within(), burst.takeRefusals(burstKey));
-                record.storeCall("redis", "rate-limit count", millisSince(started), true);
-                if (breaker.succeeded()) {
-                    LOG.info("rate limiting is back on Redis (L1)");
-                }
-                if (check.becameOffender()) {
-                    recordOffender(s);
-                }
-                return check.standing();
-            } catch (RuntimeException e) {
-                record.storeCall("redis", "rate-limit count", millisSince(started), false);
-                if (breaker.failed()) {
-                    LOG.warnf("rate limiting falls back to PostgreSQL (L2), Redis failed: %s", describe(e));
-                }
+        RateLimitPolicies.Offenders o = policies.offenders();
+        try {
+            SlidingWindowLimiter.Check check = breaker.call("rate-limit count", () -> redis.check(s.key(), c, limit,
+                    policies.window(), s.isAddress() ? o.rejections() : 0, o.within(), burst.takeRefusals(burstKey)));
+            if (check.becameOffender()) {
+                recordOffender(s);
             }
+            return check.standing();
+        } catch (RuntimeException redisDown) {
+            // L2 below; the breaker logged the outage once.
         }
+        RequestRecord record = RequestRecords.current();
         record.degraded("limiter-on-postgres");
         try {
             return postgres.check(s.key(), c, limit, policies.window());
@@ -184,26 +174,16 @@ public class RateLimiter {
         }
     }
 
-    private static long millisSince(long startedNanos) {
-        return (System.nanoTime() - startedNanos) / 1_000_000;
-    }
-
     /** The standing in every category without counting (GET /v1/rate-limits). */
     public Map<Category, Standing> standings(Subject s) {
         Map<Category, Integer> limits = new EnumMap<>(Category.class);
         for (Category c : Category.values()) {
             limits.put(c, limit(s, c));
         }
-        if (breaker.allowsRequest()) {
-            try {
-                Map<Category, Standing> out = redis.peek(s.key(), limits, policies.window());
-                breaker.succeeded();
-                return out;
-            } catch (RuntimeException e) {
-                if (breaker.failed()) {
-                    LOG.warnf("rate limiting falls back to PostgreSQL (L2), Redis failed: %s", describe(e));
-                }
-            }
+        try {
+            return breaker.call("rate-limit standing", () -> redis.peek(s.key(), limits, policies.window()));
+        } catch (RuntimeException redisDown) {
+            // L2 below.
         }
         try {
             return postgres.peek(s.key(), limits, policies.window());

@@ -1,6 +1,8 @@
 package io.paddock.shared.resilience;
 
+import io.paddock.shared.observability.RequestRecords;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
@@ -17,7 +19,15 @@ public final class StoreBreaker {
     /** Told once per transition, so that logs and metrics show each outage once, not per request. */
     @FunctionalInterface
     public interface Transitions {
-        void changed(String store, State now);
+        /** @param cause the failure that opened it; null when it closes */
+        void changed(String store, State now, Throwable cause);
+    }
+
+    /** Thrown instead of calling a store known to be down; no stack trace, it is thrown per request. */
+    public static final class Open extends RuntimeException {
+        Open(String store) {
+            super(store + " is unavailable (breaker open)", null, false, false);
+        }
     }
 
     private final String store;
@@ -33,8 +43,9 @@ public final class StoreBreaker {
         this.transitions = transitions;
     }
 
-    public String store() {
-        return store;
+    /** A breaker outside a container (tools, benchmarks, tests playing several containers): 2 s, transitions untold. */
+    public static StoreBreaker unobserved(String store) {
+        return new StoreBreaker(store, 2000, System::currentTimeMillis, (name, now, cause) -> { });
     }
 
     public boolean allowsRequest() {
@@ -46,12 +57,34 @@ public final class StoreBreaker {
         return openUntil == Long.MIN_VALUE ? State.closed : State.open;
     }
 
-    /** @return true when this failure opened it (so the caller logs the transition once) */
-    public boolean failed() {
+    /**
+     * One call to the store: refused at once ({@link Open}) while the breaker is open, noted on the
+     * request's record (an error report's breadcrumbs), and its outcome moves the breaker. For stores
+     * whose every failure means "down" (Redis); PostgreSQL and DynamoDB tell answers from outages first.
+     */
+    public <T> T call(String operation, Supplier<T> work) {
+        if (!allowsRequest()) {
+            throw new Open(store);
+        }
+        long started = System.nanoTime();
+        try {
+            T result = work.get();
+            RequestRecords.current().storeCall(store, operation, (System.nanoTime() - started) / 1_000_000, true);
+            succeeded();
+            return result;
+        } catch (RuntimeException e) {
+            RequestRecords.current().storeCall(store, operation, (System.nanoTime() - started) / 1_000_000, false);
+            failed(e);
+            throw e;
+        }
+    }
+
+    /** @return true when this failure opened it */
+    public boolean failed(Throwable cause) {
         boolean wasClosed = openUntil == Long.MIN_VALUE;
         openUntil = clockMillis.getAsLong() + openMillis;
         if (wasClosed) {
-            transitions.changed(store, State.open);
+            transitions.changed(store, State.open, cause);
         }
         return wasClosed;
     }
@@ -62,7 +95,7 @@ public final class StoreBreaker {
             return false;
         }
         openUntil = Long.MIN_VALUE;
-        transitions.changed(store, State.closed);
+        transitions.changed(store, State.closed, null);
         return true;
     }
 }

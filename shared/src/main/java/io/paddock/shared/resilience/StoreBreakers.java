@@ -6,8 +6,6 @@ import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -39,9 +37,10 @@ public class StoreBreakers {
             throw new IllegalStateException("paddock.observability.breaker-open-for must be between 100ms and 1m, got "
                     + openFor);
         }
-        StoreBreaker.Transitions transitions = (store, now) -> {
+        StoreBreaker.Transitions transitions = (store, now, cause) -> {
             if (now == StoreBreaker.State.open) {
-                LOG.warnf("%s failed: its breaker is open, calls skip it for %d ms at a time", store, openFor.toMillis());
+                LOG.warnf("%s failed (%s): its breaker is open, callers take their fallback or answer 503, and the"
+                        + " store is tried again every %d ms", store, failureKind(cause), openFor.toMillis());
             } else {
                 LOG.infof("%s answers again: its breaker is closed", store);
             }
@@ -51,6 +50,25 @@ public class StoreBreakers {
         this.redis = new StoreBreaker("redis", millis, System::currentTimeMillis, transitions);
         this.postgres = new StoreBreaker("postgres", millis, System::currentTimeMillis, transitions);
         this.dynamodb = new StoreBreaker("dynamodb", millis, System::currentTimeMillis, transitions);
+    }
+
+    /** The kind of failure only, from its root cause: messages can carry hosts and credentials. */
+    public static String failureKind(Throwable e) {
+        if (e == null) {
+            return "no answer to a health probe";
+        }
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String name = root.getClass().getSimpleName();
+        if (name.contains("Timeout") || name.contains("TimedOut")) {
+            return "timed out";
+        }
+        if (name.contains("Connect") || root instanceof java.net.ConnectException) {
+            return "connection refused";
+        }
+        return "unavailable (" + name + ")";
     }
 
     public StoreBreaker redis() {
@@ -63,13 +81,5 @@ public class StoreBreakers {
 
     public StoreBreaker dynamodb() {
         return dynamodb;
-    }
-
-    public Map<String, StoreBreaker.State> states() {
-        Map<String, StoreBreaker.State> states = new LinkedHashMap<>();
-        for (StoreBreaker b : new StoreBreaker[] {postgres, redis, dynamodb}) {
-            states.put(b.store(), b.state());
-        }
-        return states;
     }
 }

@@ -15,16 +15,16 @@ class StoreBreakerTest {
     void aFailureKeepsRequestsOffTheStoreForTheOpenPeriodThenOneTriesAgain() {
         AtomicLong now = new AtomicLong(0);
         List<String> transitions = new ArrayList<>();
-        StoreBreaker breaker = new StoreBreaker("redis", 2000, now::get, (store, state) -> transitions.add(store + " " + state));
+        StoreBreaker breaker = new StoreBreaker("redis", 2000, now::get, (store, state, cause) -> transitions.add(store + " " + state));
         assertEquals(StoreBreaker.State.closed, breaker.state());
         assertTrue(breaker.allowsRequest());
-        assertTrue(breaker.failed(), "the first failure opens it");
+        assertTrue(breaker.failed(new IllegalStateException("down")), "the first failure opens it");
         assertFalse(breaker.allowsRequest());
         now.set(1999);
         assertFalse(breaker.allowsRequest());
         now.set(2000);
         assertTrue(breaker.allowsRequest(), "half open: one more try");
-        assertFalse(breaker.failed(), "still failing: not a new transition");
+        assertFalse(breaker.failed(new IllegalStateException("down")), "still failing: not a new transition");
         assertFalse(breaker.allowsRequest());
         now.set(4000);
         assertTrue(breaker.succeeded(), "Redis answered: closed again");
