@@ -98,7 +98,7 @@ public final class Migrations {
      * Flyway's messages span lines (a header, SQL state, location, the whole statement); operators get
      * one line with what matters: the message lines up to the statement text, then the root cause.
      */
-    static String oneLine(Throwable e) {
+    public static String oneLine(Throwable e) {
         List<String> parts = new ArrayList<>();
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         for (String line : message.split("\\R")) {
@@ -152,7 +152,16 @@ public final class Migrations {
         }
 
         public Connection connect() throws SQLException {
+            return connect(new Properties());
+        }
+
+        /**
+         * With driver settings ({@code connectTimeout}, {@code ApplicationName}, ...) as defaults: a parameter
+         * the URL itself names wins, as pgjdbc reads URL parameters over properties.
+         */
+        public Connection connect(Properties settings) throws SQLException {
             Properties props = new Properties();
+            props.putAll(settings);
             if (user != null) {
                 props.setProperty("user", user);
             }
