@@ -65,7 +65,7 @@ class RequestObservabilityTest {
         JsonNode first = requests.get(0);
         JsonNode second = requests.get(1);
         assertEquals("Paddock", first.at("/_aws/CloudWatchMetrics/0/Namespace").asText());
-        assertEquals("[[\"Service\",\"Route\"]]", first.at("/_aws/CloudWatchMetrics/0/Dimensions").toString());
+        assertEquals("[[\"Service\",\"Route\"],[\"Service\"]]", first.at("/_aws/CloudWatchMetrics/0/Dimensions").toString());
         assertEquals("feed", first.get("Service").asText());
         assertEquals("GET:/v1/feed/home", first.get("Route").asText());
         assertEquals(1, first.get("CacheMiss").asDouble(), "the first read fills the cache");

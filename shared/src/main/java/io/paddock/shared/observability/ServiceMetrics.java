@@ -13,7 +13,8 @@ import software.amazon.lambda.powertools.metrics.model.MetricUnit;
 /**
  * CloudWatch metrics in Embedded Metric Format, written to stdout by Powertools (Lambda ships stdout to
  * CloudWatch Logs, which extracts them; no API call, no latency). One EMF object per request with the
- * dimensions Service (the function) and Route, plus cold starts and breaker transitions per Service.
+ * dimension sets [Service, Route] and [Service] (the function), plus cold starts and breaker transitions
+ * per Service.
  * Each flush builds its own metric set ({@link Metrics#flushMetrics}), so requests served in parallel
  * (the local API) never mix their values.
  */
@@ -43,9 +44,12 @@ public class ServiceMetrics {
     public void request(String service, String route, int status, long latencyMs, RequestRecord record) {
         Set<String> degraded = record.degradedBehaviours();
         metrics.flushMetrics(m -> {
-            // Replaces the EMF library's own defaults (LogGroup, ServiceName, ServiceType): dimensions are
-            // what alarms are set on, so they are ours only.
-            m.setDefaultDimensions(DimensionSet.of("Service", service, "Route", route));
+            // Two dimension sets: per route (dashboards, finding the slow route) and per function, which
+            // is what the alarms (5xx share, p99 latency) and CodeDeploy's rollback watch. No defaults:
+            // the EMF library's own (LogGroup, ServiceName, ServiceType) are no one's dimensions.
+            m.clearDefaultDimensions();
+            m.addDimension(DimensionSet.of("Service", service, "Route", route));
+            m.addDimension(DimensionSet.of("Service", service));
             m.addMetric("Latency", latencyMs, MetricUnit.MILLISECONDS);
             m.addMetric("Requests", 1, MetricUnit.COUNT);
             m.addMetric("4xx", status >= 400 && status < 500 ? 1 : 0, MetricUnit.COUNT);

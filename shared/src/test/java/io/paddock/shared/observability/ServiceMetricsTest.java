@@ -30,7 +30,8 @@ class ServiceMetricsTest {
         JsonNode line = lines.get(0);
         JsonNode directive = line.at("/_aws/CloudWatchMetrics/0");
         assertEquals("PaddockTest", directive.get("Namespace").asText());
-        assertEquals("[[\"Service\",\"Route\"]]", directive.get("Dimensions").toString());
+        // Per route, and per function for the alarms (template.yaml) that watch a whole function.
+        assertEquals("[[\"Service\",\"Route\"],[\"Service\"]]", directive.get("Dimensions").toString());
         assertEquals("feed", line.get("Service").asText());
         assertEquals("GET:/v1/feed", line.get("Route").asText());
         assertEquals(42, line.get("Latency").asDouble());
