@@ -36,14 +36,14 @@ class SamTemplateSchemaTest {
     @BeforeAll
     static void loadSchema() throws IOException {
         repoRoot = findRepoRoot();
-        Path schemaFile = repoRoot.resolve("../shared/schemas/sam.schema.json").normalize();
-        assertTrue(Files.isRegularFile(schemaFile), "the SAM schema is missing: expected " + schemaFile
-                + " (the shared/ folder beside the repository, as CI checks it out)");
+        // A copy of the schema SAM publishes, kept in the repository: infra/schemas/README.md says which.
+        Path schemaFile = repoRoot.resolve("infra/schemas/sam.schema.json");
+        assertTrue(Files.isRegularFile(schemaFile), "the SAM schema is missing: expected " + schemaFile);
         JsonNode schemaNode = JSON.readTree(schemaFile.toFile());
 
-        // The file declares draft-04 although shared/ describes it as draft-07; it only uses keywords
-        // that mean the same in both (type, $ref, allOf, anyOf, properties, additionalProperties,
-        // required, items, enum, pattern), so the declared dialect is taken as is.
+        // The file declares draft-04; it only uses keywords that mean the same in draft-07 too (type, $ref,
+        // allOf, anyOf, properties, additionalProperties, required, items, enum, pattern), so the declared
+        // dialect is taken as is.
         SpecificationVersion dialect = SpecificationVersion.fromSchemaNode(schemaNode).orElse(SpecificationVersion.DRAFT_7);
         SchemaRegistry registry = SchemaRegistry.withDefaultDialect(dialect, builder -> builder
                 // Offline by construction: the metaschemas are bundled in the validator's jar, and any
