@@ -57,7 +57,11 @@ class DeploySmokeTest {
             "AWS::CloudWatch::Alarm",
             "AWS::SNS::Subscription",
             "AWS::SecretsManager::Secret",
-            "AWS::Scheduler::Schedule");
+            "AWS::Scheduler::Schedule",
+            "AWS::CodeDeploy::Application",
+            "AWS::CodeDeploy::DeploymentGroup",
+            "AWS::EC2::SecurityGroupEgress",
+            "AWS::SQS::QueuePolicy");
 
     @Test
     void templateDeploysToAnEmulatedAccount(@TempDir Path work) throws IOException {

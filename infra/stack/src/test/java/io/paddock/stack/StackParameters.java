@@ -24,15 +24,12 @@ public final class StackParameters {
      */
     static final Map<String, Object> FOR_TEST_DEPLOY = Map.ofEntries(
             Map.entry("Stage", "staging"),
-            Map.entry("DatabaseUrl", "jdbc:postgresql://proxy.paddock.test:5432/paddock"),
-            Map.entry("DatabaseSecretArn", "arn:aws:secretsmanager:us-east-1:123456789012:secret:paddock-db-AbCdEf"),
-            Map.entry("RedisUrl", "rediss://cache.paddock.test:6379"),
-            Map.entry("SubnetIds", List.of("subnet-0123456789abcdef0", "subnet-0123456789abcdef1")),
-            Map.entry("SecurityGroupIds", List.of("sg-0123456789abcdef0")),
+            Map.entry("OriginVerifySecret", "0123456789abcdef0123456789abcdef0123456789abcdef"),
             Map.entry("SigningKeysSecretArn", "arn:aws:secretsmanager:us-east-1:123456789012:secret:paddock-signing-AbCdEf"),
             Map.entry("VerificationKeys", "{\"keys\":[]}"),
             Map.entry("CorsOrigins", "https://app.paddock.test"),
-            Map.entry("EdgeIpSetName", "paddock-offenders"),
+            Map.entry("WebAclArn", "arn:aws:wafv2:us-east-1:123456789012:global/webacl/paddock-edge/11111111-2222-3333-4444-555555555555"),
+            Map.entry("EdgeIpSetName", "paddock-edge-offenders-v4"),
             Map.entry("EdgeIpSetId", "11111111-2222-3333-4444-555555555555"));
 
     private static Map<String, Object> forRepositoryTemplate;
