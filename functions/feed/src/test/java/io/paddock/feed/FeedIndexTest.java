@@ -353,6 +353,7 @@ class FeedIndexTest {
                 case "url" -> Optional.of(url);
                 case "username", "password" -> Optional.empty();
                 case "poolMaxSize" -> 1;
+                case "iamAuth" -> false;
                 default -> Duration.ofSeconds(5); // the time limits
             });
             return proxy(PaddockConfig.class, (self, method, args) -> {

@@ -26,6 +26,13 @@ class HttpConventionsTest {
     private static final String PROBLEM = "application/problem+json";
 
     @Test
+    void withoutOriginSecretsACallWithoutTheOriginHeaderIsServed() {
+        // The local stack and the tests run without the lock; EdgeOnlyAccessTest runs with it.
+        given().when().get("/v1/health").then().statusCode(200);
+        given().header("X-Origin-Verify", "anything").when().get("/v1/health").then().statusCode(200);
+    }
+
+    @Test
     void unknownRouteIsA404ProblemWithRequestId() {
         given().header("X-Request-Id", "client-chosen-id-1")
                 .when().get("/v1/nope")

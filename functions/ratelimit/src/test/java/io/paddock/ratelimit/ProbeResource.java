@@ -48,6 +48,14 @@ public class ProbeResource {
         return Map.of("email", body.email());
     }
 
+    /** Whether CloudFront's origin secret reached a resource (it must not: the origin lock removes it). */
+    @GET
+    @Path("/origin-header")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Map<String, Object> originHeader(@jakarta.ws.rs.HeaderParam("X-Origin-Verify") String value) {
+        return Map.of("present", value != null);
+    }
+
     @GET
     @Path("/boom")
     public String boom() {

@@ -7,6 +7,8 @@ import jakarta.inject.Singleton;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Checks what constraint annotations cannot: that URLs parse and that the pieces fit together.
@@ -14,6 +16,9 @@ import java.util.List;
  */
 @Singleton
 public class ConfigCheck {
+
+    /** How ElastiCache stores a serverless cache name or replication group id. */
+    private static final Pattern CACHE_NAME = Pattern.compile("[a-z][a-z0-9-]{0,39}");
 
     void onStart(@Observes StartupEvent event, PaddockConfig config) {
         List<String> problems = problems(config);
@@ -29,7 +34,10 @@ public class ConfigCheck {
             problems.add("paddock.database.url (env DATABASE_URL) is not set: give postgres://user:password@host:5432/db");
         } else {
             try {
-                DatabaseUrl.parse(config.database().url().get());
+                DatabaseUrl url = DatabaseUrl.parse(config.database().url().get());
+                if (config.database().iamAuth()) {
+                    databaseIamProblems(config, url, problems);
+                }
             } catch (IllegalArgumentException e) {
                 problems.add("paddock.database.url (env DATABASE_URL): " + e.getMessage());
             }
@@ -41,6 +49,8 @@ public class ConfigCheck {
         } else if (hostOf(redis) == null) {
             problems.add("paddock.redis.url (env REDIS_URL) has no host: '" + redact(redis) + "'");
         }
+        redisIamProblems(config, problems);
+        originSecretProblems(config, problems);
         config.dynamodb().endpoint().ifPresent(endpoint -> {
             if (!endpoint.startsWith("http://") && !endpoint.startsWith("https://") || hostOf(endpoint) == null) {
                 problems.add("paddock.dynamodb.endpoint (env DYNAMODB_ENDPOINT) must be an http(s) URL, got '"
@@ -70,6 +80,85 @@ public class ConfigCheck {
             problems.add("paddock.auth.clock-skew must be at most 60s");
         }
         return problems;
+    }
+
+    /** RDS Proxy with IAM authentication: a user, no password, TLS, one host, a region to sign for. */
+    private static void databaseIamProblems(PaddockConfig config, DatabaseUrl url, List<String> problems) {
+        PaddockConfig.Database db = config.database();
+        if (db.username().filter(s -> !s.isBlank()).or(url::username).isEmpty()) {
+            problems.add("paddock.database.iam-auth (env DATABASE_IAM_AUTH) needs the database user: set DATABASE_USER");
+        }
+        if (db.password().filter(s -> !s.isBlank()).isPresent() || url.password().filter(s -> !s.isEmpty()).isPresent()) {
+            problems.add("paddock.database.iam-auth (env DATABASE_IAM_AUTH) signs in with IAM tokens: remove the password "
+                    + "(DATABASE_PASSWORD and any password in DATABASE_URL)");
+        }
+        try {
+            url.withTlsRequired();
+        } catch (IllegalArgumentException e) {
+            problems.add("paddock.database.url (env DATABASE_URL) " + e.getMessage());
+        }
+        try {
+            url.endpoint();
+        } catch (IllegalArgumentException e) {
+            problems.add("paddock.database.url (env DATABASE_URL) " + e.getMessage());
+        }
+        if (config.awsRegion().filter(s -> !s.isBlank()).isEmpty()) {
+            problems.add("paddock.database.iam-auth (env DATABASE_IAM_AUTH) needs the region to sign for: AWS_REGION is not set");
+        }
+    }
+
+    /** ElastiCache IAM: cache name, rediss:// without credentials, a region to sign for. */
+    private static void redisIamProblems(PaddockConfig config, List<String> problems) {
+        PaddockConfig.Redis redis = config.redis();
+        Optional<String> user = redis.iamUser().filter(s -> !s.isBlank());
+        Optional<String> cache = redis.iamCacheName().filter(s -> !s.isBlank());
+        if (user.isEmpty()) {
+            if (cache.isPresent()) {
+                problems.add("paddock.redis.iam-cache-name (env REDIS_IAM_CACHE_NAME) is set but paddock.redis.iam-user "
+                        + "(env REDIS_IAM_USER) is not: set both for IAM authentication, or neither");
+            }
+            return;
+        }
+        if (cache.isEmpty()) {
+            problems.add("paddock.redis.iam-user (env REDIS_IAM_USER) needs the cache it signs in to: set REDIS_IAM_CACHE_NAME "
+                    + "(the serverless cache's name or the replication group id)");
+        } else if (!CACHE_NAME.matcher(cache.get()).matches()) {
+            problems.add("paddock.redis.iam-cache-name (env REDIS_IAM_CACHE_NAME) must be the cache's name as ElastiCache "
+                    + "stores it (lower case letters, digits, hyphens, at most 40), got '" + cache.get() + "'");
+        }
+        if (!redis.url().startsWith("rediss://")) {
+            problems.add("paddock.redis.url (env REDIS_URL) must be rediss:// when paddock.redis.iam-user (env REDIS_IAM_USER) "
+                    + "is set: ElastiCache accepts IAM sign-in over TLS only");
+        }
+        if (userInfoOf(redis.url()) != null) {
+            problems.add("paddock.redis.url (env REDIS_URL) must carry no user or password when paddock.redis.iam-user "
+                    + "(env REDIS_IAM_USER) is set: '" + redact(redis.url()) + "'");
+        }
+        if (config.awsRegion().filter(s -> !s.isBlank()).isEmpty()) {
+            problems.add("paddock.redis.iam-user (env REDIS_IAM_USER) needs the region to sign for: AWS_REGION is not set");
+        }
+    }
+
+    /** Literal secrets only: one held in Secrets Manager is checked when it is read (OriginLock). */
+    private static void originSecretProblems(PaddockConfig config, List<String> problems) {
+        List<String> secrets = config.http().originSecrets().orElse(List.of());
+        for (int i = 0; i < secrets.size(); i++) {
+            String secret = secrets.get(i).strip();
+            if (!Secrets.isReference(secret) && secret.length() < PaddockConfig.Http.MIN_ORIGIN_SECRET_LENGTH) {
+                // The length, never the value: this line ends up in the function's log.
+                problems.add("paddock.http.origin-secrets (env PADDOCK_HTTP_ORIGIN_SECRETS): secret " + (i + 1) + " has "
+                        + secret.length() + " characters; each needs at least "
+                        + PaddockConfig.Http.MIN_ORIGIN_SECRET_LENGTH);
+            }
+        }
+    }
+
+    private static String userInfoOf(String url) {
+        try {
+            return URI.create(url).getRawUserInfo();
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     private static String hostOf(String url) {

@@ -34,6 +34,9 @@ public interface PaddockConfig {
 
     Auth auth();
 
+    /** The function's region (AWS_REGION, set by Lambda): IAM auth tokens are signed for it. */
+    Optional<String> awsRegion();
+
     default boolean localMode() {
         return "local".equals(env()) || "test".equals(env());
     }
@@ -60,12 +63,34 @@ public interface PaddockConfig {
 
         @WithDefault("2s")
         Duration acquisitionTimeout();
+
+        /**
+         * Sign in with an IAM auth token instead of a password (DATABASE_IAM_AUTH), as RDS Proxy with IAM
+         * authentication wants: the user is DATABASE_USER (or the URL's), no password may be given, and the
+         * connection must use TLS (sslmode=require is added when the URL sets no mode).
+         */
+        @WithDefault("false")
+        boolean iamAuth();
     }
 
     interface Redis {
         /** redis://host:6379 or rediss://host:6379 (REDIS_URL); also fed to quarkus.redis.hosts. */
         @NotBlank
         String url();
+
+        /**
+         * The ElastiCache user to sign in as with IAM (REDIS_IAM_USER: its user id, which for IAM users equals
+         * its name). Set = IAM authentication: each new connection sends {@code AUTH user token}; REDIS_URL must
+         * then be rediss:// without credentials, and the cache name is required.
+         */
+        Optional<String> iamUser();
+
+        /** The serverless cache's name, or the replication group id (REDIS_IAM_CACHE_NAME); signed into the token. */
+        Optional<String> iamCacheName();
+
+        /** The cache is ElastiCache Serverless (REDIS_IAM_SERVERLESS); false for a replication group. */
+        @WithDefault("true")
+        boolean iamServerless();
     }
 
     interface Dynamodb {
@@ -94,6 +119,9 @@ public interface PaddockConfig {
     }
 
     interface Http {
+        /** An origin secret is a shared password between CloudFront and the functions: long enough not to be guessed. */
+        int MIN_ORIGIN_SECRET_LENGTH = 32;
+
         /** Exact origins that may call the API from a browser (PADDOCK_CORS_ORIGINS, comma-separated). */
         Optional<List<String>> corsOrigins();
 
@@ -113,6 +141,13 @@ public interface PaddockConfig {
         @WithDefault("262144")
         @Min(1024) @Max(10485760)
         int maxBodyBytes();
+
+        /**
+         * The values CloudFront sends in {@code X-Origin-Verify} (PADDOCK_HTTP_ORIGIN_SECRETS, comma-separated):
+         * the first is current, the others are still accepted while a rotation is under way. Each may be a
+         * Secrets Manager ARN. Set = every request without a matching header is refused with 403; empty = no lock.
+         */
+        Optional<List<String>> originSecrets();
     }
 
     interface Auth {

@@ -3,9 +3,11 @@ package io.paddock.shared.db;
 import io.agroal.api.AgroalDataSource;
 import io.agroal.api.configuration.AgroalConnectionPoolConfiguration;
 import io.agroal.api.configuration.supplier.AgroalDataSourceConfigurationSupplier;
+import io.agroal.api.security.AgroalSecurityProvider;
 import io.agroal.api.security.NamePrincipal;
 import io.agroal.api.security.SimplePassword;
 import io.paddock.shared.config.PaddockConfig;
+import io.paddock.shared.iam.IamAuthTokens;
 import io.paddock.shared.observability.RequestRecords;
 import io.paddock.shared.resilience.Backoff;
 import io.paddock.shared.resilience.StoreBreaker;
@@ -15,15 +17,30 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.function.Supplier;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 
 /**
  * The PostgreSQL pool of one function container. Built once, opens no connection until the first use
  * (so a SnapStart snapshot holds none), and keeps to what RDS Proxy / PgBouncer transaction pooling can
- * multiplex: no server-side prepared statements ({@code prepareThreshold=0}) and no session state;
- * per-request settings go through {@link #inTransaction} with {@code set_config(..., true)}.
+ * multiplex: no server-side prepared statements ({@code prepareThreshold=0}), no session state — the
+ * driver's own settings travel in the startup packet ({@code assumeMinServerVersion}), not as {@code SET}s
+ * after it — and per-request settings go through {@link #inTransaction} with {@code set_config(..., true)}.
+ *
+ * <p>With {@code paddock.database.iam-auth} each new connection signs in with an IAM auth token
+ * ({@link IamAuthTokens#rdsProxy}) instead of a password, over TLS. Agroal asks its security providers for a
+ * connection's properties every time it opens one, so the token is the cached one while it is young and a
+ * fresh one after; a connection already open keeps working past its token's 15 minutes (only the sign-in
+ * is checked). When no credentials can be had, opening a connection fails with SQLState 08001 — to the
+ * callers, PostgreSQL is unavailable.
  */
 @ApplicationScoped
 public class Database {
@@ -46,12 +63,47 @@ public class Database {
     }
 
     private Database(PaddockConfig config, StoreBreaker breaker) {
+        this(config, breaker, IamSignIn.PRODUCTION);
+    }
+
+    /**
+     * How IAM mode signs in. Production: the function's role, the system clock, TLS required. Tests give fixed
+     * credentials and clock (so the token is known in advance) and, since embedded PostgreSQL has no TLS, may
+     * connect without it — through this package-private door only, never through a setting.
+     */
+    record IamSignIn(Supplier<AwsCredentialsProvider> credentials, Clock clock, boolean requireTls) {
+        static final IamSignIn PRODUCTION = new IamSignIn(() -> DefaultCredentialsProvider.builder().build(),
+                Clock.systemUTC(), true);
+    }
+
+    Database(PaddockConfig config, StoreBreaker breaker, IamSignIn iam) {
         this.breaker = breaker;
         PaddockConfig.Database db = config.database();
         DatabaseUrl url = DatabaseUrl.parse(db.url().orElseThrow(
                 () -> new IllegalStateException("paddock.database.url (env DATABASE_URL) is not set")));
-        String user = db.username().filter(s -> !s.isBlank()).or(url::username).orElse("postgres");
-        String password = db.password().filter(s -> !s.isBlank()).or(url::password).orElse("");
+        Optional<String> givenUser = db.username().filter(s -> !s.isBlank()).or(url::username);
+        Optional<String> givenPassword = db.password().filter(s -> !s.isBlank()).or(url::password);
+        Object credential;
+        if (db.iamAuth()) {
+            // ConfigCheck reports these at start with every other problem; here they only keep the pool honest.
+            String user = givenUser.orElseThrow(() -> new IllegalStateException(
+                    "paddock.database.iam-auth needs the database user (DATABASE_USER)"));
+            if (givenPassword.filter(s -> !s.isEmpty()).isPresent()) {
+                throw new IllegalStateException("paddock.database.iam-auth signs in with IAM tokens: remove DATABASE_PASSWORD "
+                        + "and any password in DATABASE_URL");
+            }
+            if (iam.requireTls()) {
+                url = url.withTlsRequired();
+            }
+            DatabaseUrl.Endpoint endpoint = url.endpoint();
+            String region = config.awsRegion().filter(s -> !s.isBlank()).orElseThrow(() -> new IllegalStateException(
+                    "paddock.database.iam-auth needs the region to sign for (AWS_REGION)"));
+            credential = new IamToken(IamAuthTokens.rdsProxy(endpoint.host(), endpoint.port(), user, region,
+                    iam.credentials().get(), iam.clock()));
+        } else {
+            credential = new SimplePassword(givenPassword.orElse(""));
+        }
+        String user = givenUser.orElse("postgres");
         String jdbcUrl = withDriverSettings(url.jdbcUrl(), db.connectTimeout(), db.socketTimeout());
         try {
             this.dataSource = AgroalDataSource.from(new AgroalDataSourceConfigurationSupplier()
@@ -70,12 +122,36 @@ public class Database {
                                     .autoCommit(true)
                                     .loginTimeout(db.connectTimeout())
                                     .principal(new NamePrincipal(user))
-                                    .credential(new SimplePassword(password)))));
+                                    .credential(credential)
+                                    .addSecurityProvider(IamToken.AS_PASSWORD))));
         } catch (SQLException e) {
             throw new IllegalStateException("cannot build the PostgreSQL pool: " + e.getMessage(), e);
         }
     }
 
+    /** A credential Agroal turns into a password each time it opens a connection. */
+    private record IamToken(IamAuthTokens tokens) {
+        static final AgroalSecurityProvider AS_PASSWORD = credential -> {
+            if (!(credential instanceof IamToken token)) {
+                return null;
+            }
+            Properties properties = new Properties();
+            properties.setProperty("password", token.tokens().current());
+            return properties;
+        };
+
+        /** Never the token. */
+        @Override
+        public String toString() {
+            return tokens.toString();
+        }
+    }
+
+    /**
+     * The driver settings every connection gets, unless the URL chose otherwise. {@code assumeMinServerVersion}
+     * lets the driver put {@code application_name} in the startup packet; without it the driver sends
+     * {@code SET application_name} after connecting, and RDS Proxy pins every such session to its backend.
+     */
     static String withDriverSettings(String jdbcUrl, Duration connectTimeout, Duration socketTimeout) {
         StringBuilder url = new StringBuilder(jdbcUrl);
         char sep = jdbcUrl.contains("?") ? '&' : '?';
@@ -84,6 +160,7 @@ public class Database {
                 "connectTimeout=" + Math.max(1, connectTimeout.toSeconds()),
                 "socketTimeout=" + Math.max(1, socketTimeout.toSeconds()),
                 "tcpKeepAlive=true",
+                "assumeMinServerVersion=12",
                 "ApplicationName=paddock"}) {
             String key = setting.substring(0, setting.indexOf('=') + 1);
             if (!jdbcUrl.contains(key)) {
@@ -146,7 +223,7 @@ public class Database {
         for (int attempt = 1; ; attempt++) {
             long started = System.nanoTime();
             try {
-                return dataSource.getConnection();
+                return open();
             } catch (SQLException e) {
                 boolean fast = System.nanoTime() - started < FAST_FAILURE_NANOS;
                 if (attempt == CONNECT_ATTEMPTS || !fast || !unavailable(e)) {
@@ -154,6 +231,15 @@ public class Database {
                 }
                 Backoff.pause(attempt);
             }
+        }
+    }
+
+    /** A pooled connection; no credentials to sign an IAM token with is, to the caller, no PostgreSQL. */
+    private Connection open() throws SQLException {
+        try {
+            return dataSource.getConnection();
+        } catch (IamAuthTokens.Unavailable e) {
+            throw new SQLNonTransientConnectionException(e.getMessage(), "08001", e);
         }
     }
 
@@ -187,7 +273,7 @@ public class Database {
 
     /** A round trip to the server bounded by {@code timeout}; throws when it does not answer in time. */
     public void ping(Duration timeout) throws SQLException {
-        try (Connection connection = dataSource.getConnection();
+        try (Connection connection = open();
                 Statement statement = connection.createStatement()) {
             statement.setQueryTimeout((int) Math.max(1, timeout.toSeconds()));
             statement.execute("SELECT 1");

@@ -54,6 +54,81 @@ public record DatabaseUrl(String jdbcUrl, Optional<String> username, Optional<St
         return new DatabaseUrl("jdbc:postgresql://" + hostPort + "/" + database + tail, user, password);
     }
 
+    /** The one server a URL names (an IAM token is signed for exactly one host and port). */
+    public record Endpoint(String host, int port) {
+    }
+
+    /** @throws IllegalArgumentException when the URL lists several hosts */
+    public Endpoint endpoint() {
+        String rest = jdbcUrl.substring("jdbc:postgresql:".length());
+        if (!rest.startsWith("//")) {
+            return new Endpoint("localhost", 5432); // jdbc:postgresql:dbname
+        }
+        String authority = rest.substring(2);
+        int end = authority.indexOf('/');
+        authority = end < 0 ? authority : authority.substring(0, end);
+        if (authority.contains(",")) {
+            throw new IllegalArgumentException("names several hosts; IAM authentication signs for one (the proxy endpoint)");
+        }
+        String host;
+        String port = "";
+        if (authority.startsWith("[")) {
+            int close = authority.indexOf(']');
+            host = authority.substring(1, close);
+            port = authority.substring(close + 1).replaceFirst("^:", "");
+        } else {
+            int colon = authority.lastIndexOf(':');
+            host = colon < 0 ? authority : authority.substring(0, colon);
+            port = colon < 0 ? "" : authority.substring(colon + 1);
+        }
+        if (host.isEmpty()) {
+            throw new IllegalArgumentException("has no host");
+        }
+        try {
+            return new Endpoint(host, port.isEmpty() ? 5432 : Integer.parseInt(port));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("has a port that is not a number");
+        }
+    }
+
+    /** The value of a driver setting in the URL's query, e.g. {@code sslmode}. */
+    public Optional<String> setting(String name) {
+        int query = jdbcUrl.indexOf('?');
+        if (query < 0) {
+            return Optional.empty();
+        }
+        for (String pair : jdbcUrl.substring(query + 1).split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0 && pair.substring(0, eq).equals(name)) {
+                return Optional.of(decode(pair.substring(eq + 1)));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * This URL with TLS made mandatory, as IAM authentication needs (the token is a bearer secret for
+     * 15 minutes). {@code sslmode=require} is added when the URL sets no mode; {@code verify-ca} and
+     * {@code verify-full} are kept, as is {@code ssl=true} without a mode (the driver reads it as
+     * verify-full).
+     *
+     * @throws IllegalArgumentException for a mode that may send the token in clear (disable, allow, prefer)
+     */
+    public DatabaseUrl withTlsRequired() {
+        Optional<String> mode = setting("sslmode");
+        if (mode.isPresent()) {
+            return switch (mode.get()) {
+                case "require", "verify-ca", "verify-full" -> this;
+                default -> throw new IllegalArgumentException("says sslmode=" + mode.get()
+                        + ", but IAM authentication sends its token only over TLS: use sslmode=require or verify-full");
+            };
+        }
+        if (setting("ssl").filter("true"::equalsIgnoreCase).isPresent()) {
+            return this;
+        }
+        return new DatabaseUrl(jdbcUrl + (jdbcUrl.contains("?") ? "&" : "?") + "sslmode=require", username, password);
+    }
+
     private static String decode(String s) {
         // '+' is a literal in URL user info, not a space as in form encoding.
         return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);

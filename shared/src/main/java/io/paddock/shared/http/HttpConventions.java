@@ -14,20 +14,28 @@ import jakarta.enterprise.event.Observes;
 
 /**
  * The conventions every response shares, applied at the HTTP layer so that they hold for JAX-RS
- * resources, framework endpoints and unmatched routes alike: request id, security headers, CORS, the
- * body-size limit, the request's log line and metrics ({@link RequestLog}), and a problem+json 404 for unknown routes.
+ * resources, framework endpoints and unmatched routes alike: request id, security headers, the origin
+ * lock, CORS, the body-size limit, the request's log line and metrics ({@link RequestLog}), and a
+ * problem+json 404 for unknown routes.
+ *
+ * <p>Order matters: the {@link OriginLock} is the first decision taken — before CORS preflights, the
+ * 413, the 404/405 of unknown routes and every JAX-RS filter (rate limiting included) — so a call that did
+ * not come through CloudFront touches no store and counts against no client's limit. It still gets a
+ * request id and one access-log line (status 403), which is how operators see direct calls.
  */
 @ApplicationScoped
 public class HttpConventions {
 
     private final CorsPolicy cors;
     private final RequestLog requestLog;
+    private final OriginLock originLock;
     private final boolean localMode;
     private final long maxBodyBytes;
 
-    public HttpConventions(CorsPolicy cors, RequestLog requestLog, PaddockConfig config) {
+    public HttpConventions(CorsPolicy cors, RequestLog requestLog, OriginLock originLock, PaddockConfig config) {
         this.cors = cors;
         this.requestLog = requestLog;
+        this.originLock = originLock;
         this.localMode = config.localMode();
         this.maxBodyBytes = config.http().maxBodyBytes();
     }
@@ -58,6 +66,16 @@ public class HttpConventions {
         securityHeaders(request, response);
         requestLog.started(rc, requestId, started);
         rc.addBodyEndHandler(ignored -> requestLog.finished(rc));
+
+        boolean fromTheEdge = originLock.admits(request.getHeader(OriginLock.HEADER));
+        // Nothing downstream (error reports, logs) ever sees the secret, whether the lock is on or not.
+        request.headers().remove(OriginLock.HEADER);
+        if (!fromTheEdge) {
+            // The same answer for a missing and a wrong value, and nothing about what was expected.
+            ProblemResponses.send(response, Problem.of(403, "forbidden", "Forbidden",
+                    "This API answers only through its public endpoint", request.path(), requestId));
+            return;
+        }
 
         String origin = request.getHeader(HttpHeaders.ORIGIN);
         boolean corsAllowed = cors.allows(origin);

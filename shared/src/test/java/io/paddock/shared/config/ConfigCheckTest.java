@@ -86,4 +86,66 @@ class ConfigCheckTest {
         assertFalse(config(Map.of()).localMode(), "the default is prod");
         assertTrue(config(Map.of("paddock.env", "local")).localMode());
     }
+
+    @Test
+    void iamSignInToPostgresNeedsAUserNoPasswordTlsAndARegion() {
+        Map<String, String> iam = Map.of(
+                "paddock.database.url", "postgres://proxy.rds.amazonaws.com:5432/paddock",
+                "paddock.database.username", "paddock_app",
+                "paddock.database.iam-auth", "true",
+                "paddock.aws-region", "us-east-1");
+        assertEquals(List.of(), ConfigCheck.problems(config(iam)));
+
+        Map<String, String> wrong = new HashMap<>(iam);
+        wrong.put("paddock.database.url", "postgres://:hunter2@proxy.rds.amazonaws.com:5432/paddock?sslmode=disable");
+        wrong.put("paddock.database.username", "");
+        wrong.put("paddock.aws-region", "");
+        String all = String.join("\n", ConfigCheck.problems(config(wrong)));
+        assertTrue(all.contains("DATABASE_USER"), all);
+        assertTrue(all.contains("remove the password"), all);
+        assertTrue(all.contains("sslmode=disable"), all);
+        assertTrue(all.contains("AWS_REGION"), all);
+        assertFalse(all.contains("hunter2"), all);
+        assertEquals(4, ConfigCheck.problems(config(wrong)).size(), all);
+    }
+
+    @Test
+    void iamSignInToElastiCacheNeedsTheCacheNameTlsNoCredentialsInTheUrlAndARegion() {
+        Map<String, String> iam = Map.of(
+                "paddock.redis.url", "rediss://paddock-cache-abc123.serverless.use1.cache.amazonaws.com:6379",
+                "paddock.redis.iam-user", "paddock-app",
+                "paddock.redis.iam-cache-name", "paddock-cache",
+                "paddock.aws-region", "us-east-1");
+        assertEquals(List.of(), ConfigCheck.problems(config(iam)));
+
+        Map<String, String> wrong = new HashMap<>(iam);
+        wrong.put("paddock.redis.url", "redis://default:hunter2@cache.internal:6379");
+        wrong.put("paddock.redis.iam-cache-name", "");
+        wrong.put("paddock.aws-region", "");
+        List<String> problems = ConfigCheck.problems(config(wrong));
+        String all = String.join("\n", problems);
+        assertTrue(all.contains("REDIS_IAM_CACHE_NAME"), all);
+        assertTrue(all.contains("must be rediss://"), all);
+        assertTrue(all.contains("no user or password"), all);
+        assertTrue(all.contains("AWS_REGION"), all);
+        assertFalse(all.contains("hunter2"), all);
+        assertEquals(4, problems.size(), all);
+
+        assertTrue(String.join("\n", ConfigCheck.problems(config(Map.of("paddock.redis.iam-cache-name", "paddock-cache"))))
+                .contains("REDIS_IAM_USER"));
+        assertTrue(String.join("\n", ConfigCheck.problems(config(Map.of(
+                "paddock.redis.url", "rediss://c:6379", "paddock.redis.iam-user", "u",
+                "paddock.redis.iam-cache-name", "Paddock_Cache", "paddock.aws-region", "us-east-1"))))
+                .contains("'Paddock_Cache'"));
+    }
+
+    @Test
+    void originSecretsShorterThan32CharactersAreNamedByPositionNotValue() {
+        List<String> problems = ConfigCheck.problems(config(Map.of("paddock.http.origin-secrets",
+                "current-origin-secret-0123456789abcdef,short-one,"
+                        + "arn:aws:secretsmanager:us-east-1:123456789012:secret:paddock/origin-AbCdEf")));
+        assertEquals(1, problems.size(), String.join("\n", problems));
+        assertTrue(problems.get(0).contains("secret 2 has 9 characters"), problems.get(0));
+        assertFalse(problems.get(0).contains("short-one"), problems.get(0));
+    }
 }

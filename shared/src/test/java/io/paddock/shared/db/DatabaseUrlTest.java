@@ -49,4 +49,37 @@ class DatabaseUrlTest {
                 Duration.ofSeconds(3), Duration.ofSeconds(10));
         assertTrue(userChosen.contains("socketTimeout=30") && !userChosen.contains("socketTimeout=10"), userChosen);
     }
+
+    @Test
+    void theDriverSendsItsSettingsInTheStartupPacketSoRdsProxyHasNoSetToPinOn() {
+        String url = Database.withDriverSettings("jdbc:postgresql://h:5432/db", Duration.ofSeconds(3), Duration.ofSeconds(10));
+        assertTrue(url.contains("assumeMinServerVersion=12") && url.contains("ApplicationName=paddock"), url);
+    }
+
+    @Test
+    void anIamTokenIsSignedForTheOneHostAndPortTheUrlNames() {
+        assertEquals(new DatabaseUrl.Endpoint("proxy.rds.amazonaws.com", 5432),
+                DatabaseUrl.parse("postgres://proxy.rds.amazonaws.com:5432/paddock").endpoint());
+        assertEquals(new DatabaseUrl.Endpoint("proxy.rds.amazonaws.com", 5432),
+                DatabaseUrl.parse("postgres://app@proxy.rds.amazonaws.com/paddock?sslmode=require").endpoint());
+        assertEquals(new DatabaseUrl.Endpoint("::1", 6432), DatabaseUrl.parse("jdbc:postgresql://[::1]:6432/db").endpoint());
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> DatabaseUrl.parse("jdbc:postgresql://a:5432,b:5432/db").endpoint()).getMessage().contains("several hosts"));
+    }
+
+    @Test
+    void iamSignInAddsRequiredTlsAndRefusesAModeThatMaySendTheTokenInClear() {
+        assertEquals("jdbc:postgresql://h:5432/db?sslmode=require",
+                DatabaseUrl.parse("postgres://h:5432/db").withTlsRequired().jdbcUrl());
+        assertEquals("jdbc:postgresql://h:5432/db?connectTimeout=5&sslmode=require",
+                DatabaseUrl.parse("postgres://h:5432/db?connectTimeout=5").withTlsRequired().jdbcUrl());
+        assertEquals("jdbc:postgresql://h/db?sslmode=verify-full",
+                DatabaseUrl.parse("jdbc:postgresql://h/db?sslmode=verify-full").withTlsRequired().jdbcUrl());
+        assertEquals("jdbc:postgresql://h/db?ssl=true", DatabaseUrl.parse("jdbc:postgresql://h/db?ssl=true").withTlsRequired().jdbcUrl());
+        for (String weak : new String[] {"disable", "allow", "prefer"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> DatabaseUrl.parse("postgres://h:5432/db?sslmode=" + weak).withTlsRequired());
+            assertTrue(e.getMessage().contains("sslmode=" + weak) && e.getMessage().contains("TLS"), e.getMessage());
+        }
+    }
 }

@@ -1,0 +1,97 @@
+package io.paddock.shared.http;
+
+import io.paddock.shared.config.ConfigCheck;
+import io.paddock.shared.config.PaddockConfig;
+import io.paddock.shared.config.Secrets;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+/**
+ * Only CloudFront may call the functions: the distribution adds {@code X-Origin-Verify: <secret>} to every
+ * request it forwards, and a request without a matching value — typically a call straight to the API
+ * Gateway URL — is refused by {@link HttpConventions} before anything else looks at it.
+ *
+ * <p>Several secrets may be accepted at once so that one can be rotated without refusing traffic: add the
+ * new value in front (functions accept both), switch CloudFront's header to it, then drop the old one.
+ * Each secret may be a Secrets Manager ARN, read once at init.
+ *
+ * <p>How it compares: the presented value and every secret are hashed (SHA-256) and the digests compared
+ * with {@link MessageDigest#isEqual}, against every secret without stopping at a match, so the time taken
+ * tells nothing about how much of a guess was right or which secret matched. The lock holds only the
+ * digests; the secrets and the header's value are never logged.
+ */
+@Singleton
+public class OriginLock {
+
+    public static final String HEADER = "X-Origin-Verify";
+
+    private final List<byte[]> accepted;
+
+    @Inject
+    public OriginLock(PaddockConfig config, Secrets secrets) {
+        this(config.http().originSecrets().orElse(List.of()),
+                value -> secrets.resolve(Optional.of(value)).orElse(""));
+    }
+
+    /**
+     * @param resolve turns a Secrets Manager ARN into its secret (other values are given as they are)
+     * @throws ConfigCheck.InvalidConfigurationException naming the secret by position and length, never by value
+     */
+    OriginLock(List<String> secrets, UnaryOperator<String> resolve) {
+        List<String> problems = new ArrayList<>();
+        List<byte[]> digests = new ArrayList<>();
+        for (int i = 0; i < secrets.size(); i++) {
+            String configured = secrets.get(i).strip();
+            if (configured.isEmpty()) {
+                continue;
+            }
+            String secret = Secrets.isReference(configured) ? resolve.apply(configured).strip() : configured;
+            if (secret.length() < PaddockConfig.Http.MIN_ORIGIN_SECRET_LENGTH) {
+                problems.add("paddock.http.origin-secrets (env PADDOCK_HTTP_ORIGIN_SECRETS): secret " + (i + 1)
+                        + (Secrets.isReference(configured) ? " (from Secrets Manager)" : "") + " has " + secret.length()
+                        + " characters; each needs at least " + PaddockConfig.Http.MIN_ORIGIN_SECRET_LENGTH);
+            }
+            digests.add(sha256(secret));
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigCheck.InvalidConfigurationException(problems);
+        }
+        this.accepted = List.copyOf(digests);
+    }
+
+    /** No secrets configured: every request passes (local stack, tests). */
+    public boolean locked() {
+        return !accepted.isEmpty();
+    }
+
+    /** Whether a request carrying {@code presented} in {@link #HEADER} (null: absent) may go on. */
+    public boolean admits(String presented) {
+        if (accepted.isEmpty()) {
+            return true;
+        }
+        if (presented == null) {
+            return false;
+        }
+        byte[] digest = sha256(presented);
+        boolean match = false;
+        for (byte[] secret : accepted) {
+            match |= MessageDigest.isEqual(digest, secret);
+        }
+        return match;
+    }
+
+    private static byte[] sha256(String value) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+}
