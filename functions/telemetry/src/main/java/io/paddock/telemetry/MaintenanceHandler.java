@@ -2,7 +2,7 @@ package io.paddock.telemetry;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.paddock.shared.db.DatabaseUrl;
+import io.paddock.shared.db.DirectLogin;
 import java.net.URI;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -14,18 +14,16 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Properties;
 
 /**
  * The scheduled (EventBridge, daily) entry of the telemetry zip. Deliberately not a Quarkus app: a
- * cron job needs one JDBC connection, not the HTTP stack, so its cold start stays small. Reads the
- * same DATABASE_URL / DATABASE_USER / DATABASE_PASSWORD as the functions; PADDOCK_TELEMETRY_RETENTION_DAYS
- * (default 30) sets the retention; DYNAMODB_PARKED_EVENTS_TABLE (and DYNAMODB_ENDPOINT, AWS_REGION) where
+ * cron job needs one JDBC connection, not the HTTP stack, so its cold start stays small. Signs in as
+ * the functions do ({@link DirectLogin}: DATABASE_URL, DATABASE_USER, an IAM token or DATABASE_PASSWORD);
+ * PADDOCK_TELEMETRY_RETENTION_DAYS (default 30) sets the retention; DYNAMODB_PARKED_EVENTS_TABLE (and DYNAMODB_ENDPOINT, AWS_REGION) where
  * the batches parked while PostgreSQL was unavailable wait to be replayed.
  */
 public class MaintenanceHandler {
@@ -109,16 +107,7 @@ public class MaintenanceHandler {
     }
 
     static Connection connect(Map<String, String> env) throws SQLException {
-        DatabaseUrl url = DatabaseUrl.parse(env.get("DATABASE_URL"));
-        Properties props = new Properties();
-        String user = env.getOrDefault("DATABASE_USER", "");
-        String password = env.getOrDefault("DATABASE_PASSWORD", "");
-        props.setProperty("user", !user.isBlank() ? user : url.username().orElse("postgres"));
-        props.setProperty("password", !password.isEmpty() ? password : url.password().orElse(""));
-        props.setProperty("connectTimeout", "5");
-        props.setProperty("socketTimeout", "300");
-        props.setProperty("prepareThreshold", "0");
-        return DriverManager.getConnection(url.jdbcUrl(), props);
+        return DirectLogin.fromEnvironment(env).open(Duration.ofSeconds(300));
     }
 
     private static String list(java.util.List<String> names) {

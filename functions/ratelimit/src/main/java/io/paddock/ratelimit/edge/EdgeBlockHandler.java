@@ -1,27 +1,26 @@
 package io.paddock.ratelimit.edge;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import io.paddock.shared.db.DatabaseUrl;
+import io.paddock.shared.db.DirectLogin;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.DriverManager;
+import java.time.Duration;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 
 /**
  * The scheduled (EventBridge, every minute) entry of the ratelimit zip: mirrors the active rows of
  * edge_blocks into the WAF IP set(s) of the CloudFront web ACL and forgets expired blocks. Deliberately
  * not a Quarkus app: a cron job needs one JDBC connection and one WAF client, not the HTTP stack, so
- * its cold start stays small. Reads the same DATABASE_URL / DATABASE_USER / DATABASE_PASSWORD as the
- * functions, and:
+ * its cold start stays small. Signs in as the functions do ({@link DirectLogin}: DATABASE_URL,
+ * DATABASE_USER, an IAM token or DATABASE_PASSWORD), and reads:
  * <ul>
  * <li>PADDOCK_EDGE_IP_SET_NAME, PADDOCK_EDGE_IP_SET_ID: the IPv4 IP set (scope CLOUDFRONT), required;
  * <li>PADDOCK_EDGE_IPV6_IP_SET_NAME, PADDOCK_EDGE_IPV6_IP_SET_ID: the IPv6 IP set, optional (both or
@@ -36,17 +35,17 @@ public class EdgeBlockHandler {
     static final String IPV6_IP_SET_ID = "PADDOCK_EDGE_IPV6_IP_SET_ID";
 
     /** What the handler needs from the environment, checked as a whole. */
-    record Settings(DatabaseUrl database, String user, String password, WafIpSetBlocklist.IpSet ipv4,
+    record Settings(DirectLogin database, WafIpSetBlocklist.IpSet ipv4,
             Optional<WafIpSetBlocklist.IpSet> ipv6) {
 
         /** @throws IllegalArgumentException listing every problem, each naming its variable */
         static Settings from(Map<String, String> env) {
             List<String> problems = new ArrayList<>();
-            DatabaseUrl database = null;
+            DirectLogin database = null;
             try {
-                database = DatabaseUrl.parse(env.get("DATABASE_URL"));
+                database = DirectLogin.fromEnvironment(env);
             } catch (IllegalArgumentException e) {
-                problems.add("DATABASE_URL " + e.getMessage());
+                problems.add(e.getMessage());
             }
             WafIpSetBlocklist.IpSet ipv4 = ipSet(env, IP_SET_NAME, IP_SET_ID, "IPv4", problems);
             WafIpSetBlocklist.IpSet ipv6 = null;
@@ -56,12 +55,7 @@ public class EdgeBlockHandler {
             if (!problems.isEmpty()) {
                 throw new IllegalArgumentException("Invalid configuration: " + String.join("; ", problems));
             }
-            String user = env.getOrDefault("DATABASE_USER", "");
-            String password = env.getOrDefault("DATABASE_PASSWORD", "");
-            return new Settings(database,
-                    !user.isBlank() ? user : database.username().orElse("postgres"),
-                    !password.isEmpty() ? password : database.password().orElse(""),
-                    ipv4, Optional.ofNullable(ipv6));
+            return new Settings(database, ipv4, Optional.ofNullable(ipv6));
         }
 
         private static WafIpSetBlocklist.IpSet ipSet(Map<String, String> env, String nameKey, String idKey,
@@ -92,7 +86,7 @@ public class EdgeBlockHandler {
         /** Never prints the password. */
         @Override
         public String toString() {
-            return "Settings[" + database + ", user=" + user + ", ipv4=" + ipv4 + ", ipv6=" + ipv6 + "]";
+            return "Settings[" + database + ", ipv4=" + ipv4 + ", ipv6=" + ipv6 + "]";
         }
     }
 
@@ -142,13 +136,6 @@ public class EdgeBlockHandler {
     }
 
     static Connection connect(Settings settings) throws SQLException {
-        Properties props = new Properties();
-        props.setProperty("user", settings.user());
-        props.setProperty("password", settings.password());
-        props.setProperty("connectTimeout", "5");
-        props.setProperty("socketTimeout", "20");
-        // RDS Proxy multiplexes transactions: no server-side prepared statements across them.
-        props.setProperty("prepareThreshold", "0");
-        return DriverManager.getConnection(settings.database().jdbcUrl(), props);
+        return settings.database().open(Duration.ofSeconds(20));
     }
 }

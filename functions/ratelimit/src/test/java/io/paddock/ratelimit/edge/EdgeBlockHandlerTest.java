@@ -85,7 +85,22 @@ class EdgeBlockHandlerTest {
                 EdgeBlockHandler.IPV6_IP_SET_ID, "a1b2c3d4-5678-90ab-cdef-000000000006",
                 "DATABASE_USER", "edge_sync", "DATABASE_PASSWORD", "s3cret"));
         assertEquals("paddock-edge-v6", settings.ipv6().orElseThrow().name());
-        assertEquals("edge_sync", settings.user());
+        assertTrue(settings.database().toString().contains("user=edge_sync"), settings.database().toString());
         assertFalse(settings.toString().contains("s3cret"), settings.toString());
+    }
+
+    @Test
+    void inAwsTheSyncSignsInWithAnIamTokenOverTls() {
+        EdgeBlockHandler.Settings settings = EdgeBlockHandler.Settings.from(env(
+                "DATABASE_URL", "jdbc:postgresql://proxy.example.internal:5432/paddock",
+                "DATABASE_USER", "paddock_fn", "DATABASE_IAM_AUTH", "true", "AWS_REGION", "eu-west-1"));
+        assertTrue(settings.database().usesIamTokens());
+        assertTrue(settings.database().jdbcUrl().endsWith("?sslmode=require"), settings.database().jdbcUrl());
+
+        IllegalArgumentException withPassword = assertThrows(IllegalArgumentException.class, () -> EdgeBlockHandler.Settings.from(env(
+                "DATABASE_URL", "jdbc:postgresql://proxy.example.internal:5432/paddock", "DATABASE_IAM_AUTH", "true",
+                "AWS_REGION", "eu-west-1", "DATABASE_PASSWORD", "s3cret")));
+        assertTrue(withPassword.getMessage().contains("DATABASE_PASSWORD"), withPassword.getMessage());
+        assertFalse(withPassword.getMessage().contains("s3cret"), withPassword.getMessage());
     }
 }
