@@ -80,17 +80,28 @@ public final class TemplateTables {
         return "paddock.dynamodb." + rest.toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
+    /** Table logical id → the environment variable that names it, in Globals or any function's own environment. */
     @SuppressWarnings("unchecked")
     private Map<String, String> envVarsReferencingTables() {
         Map<String, String> result = new LinkedHashMap<>();
-        Object globals = template.document().get("Globals");
-        Map<String, Object> variables = (Map<String, Object>) dig(globals, "Function", "Environment", "Variables");
-        if (variables != null) {
-            variables.forEach((name, value) -> {
-                if (value instanceof Map<?, ?> ref && ref.get("Ref") instanceof String target) {
-                    result.put(target, name);
-                }
-            });
+        List<Object> environments = new ArrayList<>();
+        environments.add(dig(template.document().get("Globals"), "Function", "Environment", "Variables"));
+        Object resources = template.document().get("Resources");
+        if (resources instanceof Map<?, ?> all) {
+            all.values().forEach(resource -> environments.add(dig(resource, "Properties", "Environment", "Variables")));
+        }
+        for (Object variables : environments) {
+            if (variables instanceof Map<?, ?> map) {
+                ((Map<String, Object>) map).forEach((name, value) -> {
+                    if (value instanceof Map<?, ?> ref && ref.get("Ref") instanceof String target) {
+                        String earlier = result.putIfAbsent(target, name);
+                        if (earlier != null && !earlier.equals(name)) {
+                            throw new IllegalStateException("template.yaml: " + target + " is named by both " + earlier
+                                    + " and " + name);
+                        }
+                    }
+                });
+            }
         }
         return result;
     }

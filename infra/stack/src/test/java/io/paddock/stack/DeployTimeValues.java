@@ -17,9 +17,11 @@ import java.util.regex.Pattern;
 /**
  * The values that a translated template's intrinsic functions take at deploy time, where they depend only on
  * parameter values, pseudo parameters and resource attributes the caller supplies: {@code Ref} to a
- * parameter or pseudo parameter, {@code Fn::Sub}, {@code Fn::Join}, and {@code Fn::GetAtt} of a supplied
- * attribute. Anything else (a {@code Ref} to a resource, {@code Fn::If}, ...) fails with the node it
- * met, rather than being guessed.
+ * parameter or pseudo parameter, {@code Fn::Sub}, {@code Fn::Join}, {@code Fn::If} (its condition worked out
+ * from the parameter values), and {@code Fn::GetAtt} of a supplied attribute. Anything else (a {@code Ref}
+ * to a resource, ...) fails with the node it met, rather than being guessed — unless stand-ins were asked
+ * for ({@link #withResourceStandIns}): then a resource's {@code Ref} or attribute is the fixed text
+ * {@code <Id>} / {@code <Id.Attribute>}, the same in every resolution.
  */
 public final class DeployTimeValues {
 
@@ -35,9 +37,11 @@ public final class DeployTimeValues {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private final JsonNode template;
     private final JsonNode parameterSpecs;
     private final Map<String, ?> parameterValues;
     private final Map<String, String> attributes;
+    private final boolean resourceStandIns;
 
     /**
      * @param template        a translated template (for its Parameters: declared names and defaults)
@@ -45,9 +49,55 @@ public final class DeployTimeValues {
      * @param attributes      "LogicalId.Attribute" -> value, for the Fn::GetAtt that may be resolved
      */
     public DeployTimeValues(JsonNode template, Map<String, ?> parameterValues, Map<String, String> attributes) {
+        this(template, parameterValues, attributes, false);
+    }
+
+    private DeployTimeValues(JsonNode template, Map<String, ?> parameterValues, Map<String, String> attributes,
+            boolean resourceStandIns) {
+        this.template = template;
         this.parameterSpecs = template.path("Parameters");
         this.parameterValues = parameterValues;
         this.attributes = attributes;
+        this.resourceStandIns = resourceStandIns;
+    }
+
+    /** These values, with a resource's Ref or attribute (not supplied) resolved to a fixed stand-in text. */
+    public DeployTimeValues withResourceStandIns() {
+        return new DeployTimeValues(template, parameterValues, attributes, true);
+    }
+
+    /** Whether the template's condition holds for these parameter values. */
+    public boolean holds(String condition) {
+        JsonNode definition = template.path("Conditions").path(condition);
+        if (definition.isMissingNode()) {
+            throw new IllegalArgumentException("no condition " + condition);
+        }
+        return evaluate(definition);
+    }
+
+    private boolean evaluate(JsonNode node) {
+        String function = node.fieldNames().next();
+        JsonNode argument = node.get(function);
+        return switch (function) {
+            case "Condition" -> holds(argument.asText());
+            case "Fn::Equals" -> resolve(argument.get(0)).equals(resolve(argument.get(1)));
+            case "Fn::Not" -> !evaluate(argument.get(0));
+            case "Fn::And" -> {
+                boolean all = true;
+                for (JsonNode item : argument) {
+                    all &= evaluate(item);
+                }
+                yield all;
+            }
+            case "Fn::Or" -> {
+                boolean any = false;
+                for (JsonNode item : argument) {
+                    any |= evaluate(item);
+                }
+                yield any;
+            }
+            default -> throw new IllegalArgumentException("cannot evaluate " + function + " in a condition: " + node);
+        };
     }
 
     /** The node with every intrinsic function replaced by its value. */
@@ -113,6 +163,8 @@ public final class DeployTimeValues {
                     return TextNode.valueOf(getAtt(argument));
                 case "Fn::Join":
                     return TextNode.valueOf(join(argument));
+                case "Fn::If":
+                    return resolveOrNoValue(holds(argument.get(0).asText()) ? argument.get(1) : argument.get(2));
                 default:
                     if (function.startsWith("Fn::") || function.equals("Condition")) {
                         throw new IllegalArgumentException("cannot resolve " + function + " before deploy: " + node);
@@ -135,6 +187,9 @@ public final class DeployTimeValues {
         }
         if (PSEUDO_PARAMETERS.containsKey(name)) {
             return TextNode.valueOf(PSEUDO_PARAMETERS.get(name));
+        }
+        if (!parameterSpecs.has(name) && resourceStandIns && template.path("Resources").has(name)) {
+            return TextNode.valueOf("<" + name + ">");
         }
         if (!parameterSpecs.has(name)) {
             throw new IllegalArgumentException("cannot resolve Ref " + name + " before deploy: not a parameter");
@@ -178,6 +233,9 @@ public final class DeployTimeValues {
     private String getAtt(JsonNode argument) {
         String key = argument.isArray() ? argument.get(0).asText() + "." + argument.get(1).asText() : argument.asText();
         String value = attributes.get(key);
+        if (value == null && resourceStandIns && template.path("Resources").has(key.substring(0, key.indexOf('.')))) {
+            return "<" + key + ">";
+        }
         if (value == null) {
             throw new IllegalArgumentException("cannot resolve Fn::GetAtt " + key + " before deploy: no value given for it");
         }

@@ -54,6 +54,27 @@ class DeployTimeValuesTest {
     }
 
     @Test
+    void conditionsAreWorkedOutFromTheParametersAndResourcesGetStandInsOnlyWhenAskedFor() {
+        JsonNode template = json("""
+                {"Parameters": {"ExistingCache": {"Type": "String", "Default": ""}, "Stage": {"Type": "String"}},
+                 "Conditions": {"CreateCache": {"Fn::Equals": [{"Ref": "ExistingCache"}, ""]},
+                                "Prod": {"Fn::Equals": [{"Ref": "Stage"}, "prod"]},
+                                "Both": {"Fn::And": [{"Condition": "CreateCache"}, {"Fn::Not": [{"Condition": "Prod"}]}]}},
+                 "Resources": {"Cache": {"Type": "AWS::ElastiCache::ServerlessCache"}}}
+                """);
+        JsonNode node = json("""
+                {"url": {"Fn::If": ["CreateCache", {"Fn::GetAtt": ["Cache", "Endpoint.Address"]}, {"Ref": "ExistingCache"}]},
+                 "both": {"Fn::If": ["Both", "yes", "no"]}}
+                """);
+        DeployTimeValues created = new DeployTimeValues(template, Map.of("Stage", "dev"), Map.of());
+        assertThrows(IllegalArgumentException.class, () -> created.resolve(node), "a resource attribute is not guessed");
+        assertEquals(json("{\"url\": \"<Cache.Endpoint.Address>\", \"both\": \"yes\"}"),
+                created.withResourceStandIns().resolve(node));
+        assertEquals(json("{\"url\": \"rediss://mine\", \"both\": \"no\"}"),
+                new DeployTimeValues(template, Map.of("Stage", "dev", "ExistingCache", "rediss://mine"), Map.of()).resolve(node));
+    }
+
+    @Test
     void whatIsOnlyKnownAtDeployTimeIsRefusedNotGuessed() {
         IllegalArgumentException ref = assertThrows(IllegalArgumentException.class,
                 () -> values.resolve(json("{\"Ref\": \"SomeBucket\"}")));
