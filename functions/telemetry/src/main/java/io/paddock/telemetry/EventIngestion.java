@@ -2,6 +2,8 @@ package io.paddock.telemetry;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.paddock.shared.db.Database;
+import io.paddock.shared.http.Problem;
 import io.paddock.shared.observability.RequestRecords;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.SQLException;
@@ -30,13 +32,19 @@ public class EventIngestion {
     public record Receipt(int accepted, int duplicates, List<Rejected> rejected, boolean parked) {
     }
 
-    /** The batch as a whole is unusable (not its events): a 4xx for the client. */
+    /** The batch as a whole is unusable (not its events): a 4xx for the client, naming the fields when it can. */
     public static final class BadBatch extends RuntimeException {
         public final int status;
+        public final List<Problem.FieldError> errors;
 
         BadBatch(int status, String message) {
+            this(status, message, List.of());
+        }
+
+        BadBatch(int status, String message, List<Problem.FieldError> errors) {
             super(message, null, false, false);
             this.status = status;
+            this.errors = List.copyOf(errors);
         }
     }
 
@@ -59,8 +67,10 @@ public class EventIngestion {
     }
 
     /**
-     * Stores the valid events; if PostgreSQL cannot take them, parks them (202 parked) — the client's app
-     * never breaks over telemetry. Throws only when the parking store fails too.
+     * Stores the valid events; if PostgreSQL is unreachable (connection failure, breaker open), parks them
+     * (202 parked) — the client's app never breaks over telemetry. Only an outage parks: a batch PostgreSQL
+     * answered and refused is never kept. Throws SQLException when the parking store
+     * fails too, or when PostgreSQL refused the work for a reason other than the batch's content.
      */
     public Receipt ingest(UUID userId, boolean admin, JsonNode body) throws SQLException {
         if (body == null || !body.isObject() || !body.path("events").isArray()) {
@@ -72,6 +82,10 @@ public class EventIngestion {
         }
         if (events.size() > MAX_EVENTS) {
             throw new BadBatch(413, "At most " + MAX_EVENTS + " events per batch; got " + events.size());
+        }
+        List<Problem.FieldError> refusals = EventValidator.batchRefusals(body);
+        if (!refusals.isEmpty()) {
+            throw new BadBatch(400, "The batch holds text or instants that cannot be stored", refusals);
         }
         JsonNode batchAnonymous = body.get("anonymousId");
         String defaultAnonymousId = batchAnonymous != null && batchAnonymous.isTextual()
@@ -95,14 +109,28 @@ public class EventIngestion {
         try {
             int inserted = store.insert(actor, valid);
             return new Receipt(inserted, valid.size() - inserted + repeatsInBatch, rejected, false);
-        } catch (SQLException unavailable) {
-            LOG.warnf("usage events parked, PostgreSQL unavailable: %s", unavailable.getMessage());
+        } catch (SQLException failed) {
+            // Only an outage parks. A batch PostgreSQL answered and refused would fail the replay the same
+            // way, where it once stopped every batch behind it.
+            if (EventStore.refusedForContent(failed)) {
+                // What validation should have caught: the client drops the batch.
+                LOG.errorf("usage events refused by PostgreSQL for their content (SQLState %s), not parked: %s",
+                        failed.getSQLState(), failed.getMessage());
+                throw new BadBatch(400, "The batch holds a value the event store cannot keep");
+            }
+            if (!Database.unavailable(failed)) {
+                // A deadlock, a privilege gone: the route's 503, the client keeps the batch and retries.
+                LOG.errorf("usage events not stored, PostgreSQL refused the work (SQLState %s), not parked: %s",
+                        failed.getSQLState(), failed.getMessage());
+                throw failed;
+            }
+            LOG.warnf("usage events parked, PostgreSQL unavailable: %s", failed.getMessage());
             try {
                 parking.park(actor, valid);
                 RequestRecords.current().degraded("events-parked");
             } catch (RuntimeException parkingFailed) {
-                unavailable.addSuppressed(parkingFailed);
-                throw unavailable;
+                failed.addSuppressed(parkingFailed);
+                throw failed;
             }
             return new Receipt(valid.size(), repeatsInBatch, rejected, true);
         }

@@ -32,6 +32,17 @@ public class EventStore {
 
     private final Database database;
 
+    /**
+     * PostgreSQL answered and refused these rows for what they hold (SQLState class 22, data exception:
+     * NUL in text or jsonb, a value out of range; class 23, integrity: no partition for the row's month).
+     * Sending the same rows again fails the same way, so such a batch is neither parked nor retried.
+     * An outage is {@link Database#unavailable}; anything else (a deadlock, a missing privilege) is neither.
+     */
+    static boolean refusedForContent(SQLException e) {
+        String state = e.getSQLState();
+        return state != null && (state.startsWith("22") || state.startsWith("23"));
+    }
+
     public EventStore(Database database) {
         this.database = database;
     }

@@ -1,11 +1,15 @@
 package io.paddock.telemetry;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.paddock.shared.http.Problem;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -20,6 +24,13 @@ public final class EventValidator {
     public record Outcome(UsageEvent event, String rejection) {
     }
 
+    /** Events may be dated from 2000 up to the end of 2100: outside that no clock drifted, the value is garbage. */
+    static final Instant EARLIEST = Instant.parse("2000-01-01T00:00:00Z");
+    static final Instant END = Instant.parse("2101-01-01T00:00:00Z");
+
+    /** A body full of bad text is named this far, not further: the client needs the kind, not every spot. */
+    static final int MAX_FIELD_ERRORS = 20;
+
     private static final Set<String> FIELDS = Set.of("eventId", "anonymousId", "type", "itemId", "surface", "lane", "feedRequestId",
             "occurredAt", "meta");
 
@@ -33,6 +44,86 @@ public final class EventValidator {
         this.clock = clock;
         this.maxAhead = maxAhead;
         this.maxLate = maxLate;
+    }
+
+    /**
+     * What refuses the whole batch (400) instead of one event, as the contract's v1.1 says for every route:
+     * text PostgreSQL cannot store anywhere in the body, field names at any depth of {@code meta} included,
+     * and an {@code occurredAt} outside the years 2000–2100. The store refuses NUL (U+0000) in text and in
+     * jsonb, and would turn an unpaired UTF-16 surrogate into something else; such a batch must never reach
+     * it, because a refusal there once looked like an outage, parked the batch and stopped the replay.
+     * The whole body is walked, fields the event check would drop included, so nothing depends on which
+     * fields happen to be stored today.
+     *
+     * @return one error per offending spot (at most {@link #MAX_FIELD_ERRORS}); empty when the batch may go on
+     */
+    public static List<Problem.FieldError> batchRefusals(JsonNode body) {
+        List<Problem.FieldError> errors = new ArrayList<>();
+        unstorableText(body, "", errors);
+        JsonNode events = body.path("events");
+        for (int i = 0; i < events.size() && errors.size() < MAX_FIELD_ERRORS; i++) {
+            JsonNode at = events.get(i).path("occurredAt");
+            if (at.isTextual() && outsideSaneYears(at.asText())) {
+                errors.add(new Problem.FieldError("events[" + i + "].occurredAt", "must lie in the years 2000 to 2100"));
+            }
+        }
+        return errors;
+    }
+
+    /** RFC 3339 has no signed years; Java's parser reads them (+10000-…), and they are out of range by definition. */
+    private static boolean outsideSaneYears(String text) {
+        if (text.startsWith("+") || text.startsWith("-")) {
+            return true;
+        }
+        try {
+            Instant at = Instant.parse(text);
+            return at.isBefore(EARLIEST) || !at.isBefore(END);
+        } catch (DateTimeParseException e) {
+            return false; // not an instant at all: the event alone is rejected for that
+        }
+    }
+
+    private static void unstorableText(JsonNode node, String path, List<Problem.FieldError> errors) {
+        if (errors.size() >= MAX_FIELD_ERRORS) {
+            return;
+        }
+        if (node.isTextual()) {
+            String problem = unstorable(node.asText());
+            if (problem != null) {
+                errors.add(new Problem.FieldError(path.isEmpty() ? "body" : path, "must not contain " + problem));
+            }
+        } else if (node.isObject()) {
+            for (Iterator<Map.Entry<String, JsonNode>> fields = node.fields(); fields.hasNext(); ) {
+                Map.Entry<String, JsonNode> field = fields.next();
+                String problem = unstorable(field.getKey());
+                if (problem != null) {
+                    // The name itself is not echoed: it is the bad text.
+                    errors.add(new Problem.FieldError(path.isEmpty() ? "body" : path, "has a field name with " + problem));
+                    continue;
+                }
+                unstorableText(field.getValue(), path.isEmpty() ? field.getKey() : path + "." + field.getKey(), errors);
+            }
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                unstorableText(node.get(i), path + "[" + i + "]", errors);
+            }
+        }
+    }
+
+    /** Why PostgreSQL cannot keep {@code text} as it is, or null when it can. */
+    static String unstorable(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\0') {
+                return "a NUL character (U+0000)";
+            }
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++; // a pair: one code point beyond the BMP, stored fine
+            } else if (Character.isSurrogate(c)) {
+                return "an unpaired surrogate (invalid Unicode)";
+            }
+        }
+        return null;
     }
 
     /**

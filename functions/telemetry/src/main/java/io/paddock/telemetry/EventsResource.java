@@ -3,6 +3,7 @@ package io.paddock.telemetry;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.paddock.shared.auth.Caller;
 import io.paddock.shared.auth.Principal;
+import io.paddock.shared.http.Problem;
 import io.paddock.shared.ratelimit.Category;
 import io.paddock.shared.ratelimit.RateLimited;
 import jakarta.ws.rs.Consumes;
@@ -95,9 +96,13 @@ public class EventsResource {
                     principal.map(Principal::isAdmin).orElse(false), body);
             return Response.accepted(receipt).header(HttpHeaders.CACHE_CONTROL, "no-store").build();
         } catch (EventIngestion.BadBatch e) {
+            if (!e.errors.isEmpty()) {
+                throw Problem.invalid(e.getMessage(), e.errors);
+            }
             throw new WebApplicationException(e.getMessage(), e.status);
         } catch (SQLException e) {
-            // Neither PostgreSQL nor the parking store took the batch: the client keeps it and retries.
+            // Neither PostgreSQL nor the parking store took the batch, or PostgreSQL refused the work for a
+            // reason other than its content: the client keeps the batch and retries.
             LOG.errorf("usage events neither stored nor parked: %s", e.getMessage());
             throw new WebApplicationException("Events cannot be stored right now; retry the same batch later",
                     Response.status(503).header(HttpHeaders.RETRY_AFTER, "5").build());

@@ -3,6 +3,7 @@ package io.paddock.telemetry;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.paddock.shared.db.DirectLogin;
+import io.paddock.shared.observability.ServiceMetrics;
 import java.net.URI;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -24,7 +25,9 @@ import java.util.Map;
  * cron job needs one JDBC connection, not the HTTP stack, so its cold start stays small. Signs in as
  * the functions do ({@link DirectLogin}: DATABASE_URL, DATABASE_USER, an IAM token or DATABASE_PASSWORD);
  * PADDOCK_TELEMETRY_RETENTION_DAYS (default 30) sets the retention; DYNAMODB_PARKED_EVENTS_TABLE (and DYNAMODB_ENDPOINT, AWS_REGION) where
- * the batches parked while PostgreSQL was unavailable wait to be replayed.
+ * the batches parked while PostgreSQL was unavailable wait to be replayed. A batch PostgreSQL refuses for
+ * its content is quarantined in that table, not retried (see {@link ParkedBatches}); the count is in the
+ * report and in the metric ParkedBatchesQuarantined.
  */
 public class MaintenanceHandler {
 
@@ -57,18 +60,23 @@ public class MaintenanceHandler {
     String run(Map<String, String> env, boolean replayOnly) {
         UsageEventMaintenance.Report report = null;
         ParkedBatches.Replay replay;
+        Duration retention = retention(env);
         try (Connection connection = connect(env); DynamoDbClient dynamo = dynamo(env)) {
             if (!replayOnly) {
-                report = new UsageEventMaintenance(Clock.systemUTC(), retention(env)).run(connection);
+                report = new UsageEventMaintenance(Clock.systemUTC(), retention).run(connection);
             }
-            replay = new ParkedBatches(dynamo, env.getOrDefault("DYNAMODB_PARKED_EVENTS_TABLE", "paddock-parked-events"))
-                    .replay(connection, MAX_BATCHES_PER_RUN);
+            replay = new ParkedBatches(dynamo, env.getOrDefault("DYNAMODB_PARKED_EVENTS_TABLE", "paddock-parked-events"),
+                    retention, Clock.systemUTC()).replay(connection, MAX_BATCHES_PER_RUN);
         } catch (SQLException e) {
             // Fail the invocation so EventBridge's retry and the function's error metric see it.
             throw new IllegalStateException("usage event maintenance failed: " + e.getMessage(), e);
         }
+        // Every run, 0 included: the alarm on quarantined batches then tells "none" from "no data".
+        new ServiceMetrics(env.getOrDefault("POWERTOOLS_METRICS_NAMESPACE", "Paddock"))
+                .parkedBatchesQuarantined(SERVICE, replay.quarantined());
         String replayed = "\"replay\":{\"batches\":" + replay.batches() + ",\"events\":" + replay.events()
-                + ",\"stored\":" + replay.stored() + ",\"duplicates\":" + replay.duplicates() + "}";
+                + ",\"stored\":" + replay.stored() + ",\"duplicates\":" + replay.duplicates()
+                + ",\"quarantined\":" + replay.quarantined() + "}";
         if (report == null) {
             return "{" + replayed + "}";
         }
@@ -76,6 +84,9 @@ public class MaintenanceHandler {
                 + ",\"partitionsDropped\":" + list(report.partitionsDropped()) + ",\"rowsPruned\":" + report.rowsPruned()
                 + "," + replayed + "}";
     }
+
+    /** The Service dimension of this handler's metrics. */
+    static final String SERVICE = "paddock-telemetry-maintenance";
 
     /** At most this many parked batches per run (each one transaction); the next run takes the rest. */
     static final int MAX_BATCHES_PER_RUN = 2000;

@@ -251,8 +251,12 @@ public class Database {
         }
     }
 
-    /** The store did not answer (connection class 08, a timeout), as opposed to refusing the work. */
-    static boolean unavailable(SQLException e) {
+    /**
+     * The store did not answer (connection class 08, a timeout, breaker open), as opposed to refusing the
+     * work. Callers that keep work for later (telemetry parks batches) ask this, so that only an outage is
+     * kept and a refusal is answered as one.
+     */
+    public static boolean unavailable(SQLException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SQLException sql) {
                 String state = sql.getSQLState();

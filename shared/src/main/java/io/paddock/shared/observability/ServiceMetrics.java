@@ -70,6 +70,15 @@ public class ServiceMetrics {
         metrics.flushSingleMetric("ColdStart", 1, MetricUnit.COUNT, namespace, DimensionSet.of("Service", service));
     }
 
+    /**
+     * Parked telemetry batches the replay set aside for their content (written every run, 0 included, so
+     * an alarm on the Sum sees data rather than "missing").
+     */
+    public void parkedBatchesQuarantined(String service, int batches) {
+        metrics.flushSingleMetric("ParkedBatchesQuarantined", batches, MetricUnit.COUNT, namespace,
+                DimensionSet.of("Service", service));
+    }
+
     /** 1 when a store's breaker opens, 0 when it closes: the Maximum per period shows an open breaker. */
     public void breaker(String service, String store, boolean open) {
         metrics.flushSingleMetric("BreakerOpen", open ? 1 : 0, MetricUnit.COUNT, namespace,
