@@ -44,7 +44,9 @@ class LeastPrivilegeTest {
             "TelemetryFunctionRole", grants(IDEMPOTENCY, List.of(RDS_CONNECT), CACHE_CONNECT, List.of(
                     "dynamodb:PutItem ParkedEventsTable.Arn")),
             "TelemetryMaintenanceFunctionRole", grants(List.of(RDS_CONNECT,
-                    "dynamodb:Scan ParkedEventsTable.Arn", "dynamodb:DeleteItem ParkedEventsTable.Arn")),
+                    "dynamodb:Scan ParkedEventsTable.Arn", "dynamodb:DeleteItem ParkedEventsTable.Arn",
+                    // A batch that fails for its data is marked quarantined in place.
+                    "dynamodb:UpdateItem ParkedEventsTable.Arn")),
             "EdgeBlockSyncFunctionRole", grants(List.of(RDS_CONNECT,
                     "wafv2:GetIPSet arn:${AWS::Partition}:wafv2:us-east-1:${AWS::AccountId}:global/ipset/${EdgeIpSetName}/${EdgeIpSetId}",
                     "wafv2:UpdateIPSet arn:${AWS::Partition}:wafv2:us-east-1:${AWS::AccountId}:global/ipset/${EdgeIpSetName}/${EdgeIpSetId}",

@@ -156,7 +156,7 @@ class ProductionStackTest {
             assertEquals("p99", latency.path("ExtendedStatistic").asText());
             assertTrue(Templates.refersTo(resource(fn + "ErrorRateAlarm").at("/Properties/AlarmActions"), "AlarmTopic"));
         }
-        for (String id : List.of("ThrottlesAlarm", "RateLimitSurgeAlarm", "DeadLettersAlarm")) {
+        for (String id : List.of("ThrottlesAlarm", "RateLimitSurgeAlarm", "DeadLettersAlarm", "QuarantinedBatchesAlarm")) {
             assertResource(id, "AWS::CloudWatch::Alarm", null);
         }
         assertResource("ProxyConnectionsAlarm", "AWS::CloudWatch::Alarm", "CreateDatabase");
