@@ -88,13 +88,15 @@ public class AuthResource {
     @CustomDeserialization(StrictJson.class)
     @Operation(summary = "Log in with e-mail address and password",
             description = "A wrong address and a wrong password get the same 401. Limited per client address "
-                    + "(auth category) and per account: after 5 consecutive failures the account backs off "
-                    + "1, 2, 4 … 300 s (429 from any address).")
+                    + "(auth category) and per account and address together: after 5 consecutive failures for "
+                    + "an account from one address, that address backs off 1, 2, 4 … 300 s (429); other "
+                    + "addresses are not held back. After 20 failures for an account from all addresses "
+                    + "together, every address backs off from its own first failure.")
     @APIResponse(responseCode = "200", description = "A new session",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SessionDocument.class)))
     public Response login(@Valid @NotNull(message = "is required") LoginRequest body) {
         try {
-            return Response.ok(passwordLogin.login(body)).header(HttpHeaders.CACHE_CONTROL, NO_STORE).build();
+            return Response.ok(passwordLogin.login(body, caller.clientIp())).header(HttpHeaders.CACHE_CONTROL, NO_STORE).build();
         } catch (PasswordLogin.Refused refused) {
             throw new WebApplicationException(Problems.WRONG_CREDENTIALS, 401);
         } catch (SQLException | SdkException e) {

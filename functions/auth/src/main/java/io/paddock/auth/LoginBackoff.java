@@ -3,18 +3,25 @@ package io.paddock.auth;
 import java.time.Duration;
 
 /**
- * Per-account login back-off: after a run of wrong passwords an account waits, whatever address the
- * next attempt comes from. (Requests per address are the shared limiter's {@code auth} category.)
- * Every method throws a {@link RuntimeException} when its store cannot answer.
+ * Login back-off per account and client address together: after a run of wrong passwords for one
+ * account from one address, that address waits before it may try the account again. Other addresses
+ * are not held back, so nobody can lock an owner out by failing on purpose; failures across all
+ * addresses only tighten the back-off of addresses that fail themselves (the account-wide ceiling, see
+ * {@link LoginBackoffSettings#accountCeiling()}). Requests per address on every auth route are the
+ * shared limiter's {@code auth} category. Every method throws a {@link RuntimeException} when its store
+ * cannot answer.
  */
 public interface LoginBackoff {
 
-    /** How long the account (by its normalised e-mail) must still wait before a password is checked; zero = not blocked. */
-    Duration blockedFor(String email);
+    /**
+     * How long {@code address} must still wait before a password for the account (by its normalised
+     * e-mail) is checked; zero = not blocked. Always zero for an address with no failures of its own.
+     */
+    Duration blockedFor(String email, String address);
 
-    /** A wrong password (or unknown address) for the account; returns the back-off it now has (zero while free). */
-    Duration failed(String email);
+    /** A wrong password (or unknown e-mail) for the account from the address; returns the back-off it now has (zero while free). */
+    Duration failed(String email, String address);
 
-    /** A right password: the account's failures are forgotten. */
-    void succeeded(String email);
+    /** A right password from the address: that address's failures for the account are forgotten. */
+    void succeeded(String email, String address);
 }

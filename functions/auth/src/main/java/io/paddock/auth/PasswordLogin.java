@@ -43,11 +43,12 @@ public class PasswordLogin {
         this.backoffSettings = backoffSettings;
     }
 
-    public SessionDocument login(LoginRequest request) throws Refused, SQLException {
+    /** {@code clientAddress}: where the attempt comes from; the back-off holds back that address only. */
+    public SessionDocument login(LoginRequest request, String clientAddress) throws Refused, SQLException {
         Optional<String> email = AccountRules.normaliseEmail(request.email());
-        // The back-off is per address as typed (normalised); addresses that cannot exist are counted too.
+        // The back-off is per e-mail as typed (normalised); e-mails that cannot exist are counted too.
         String accountKey = email.orElse(request.email().strip());
-        refuseIfBlocked(accountKey);
+        refuseIfBlocked(accountKey, clientAddress);
 
         Optional<Accounts.Account> account = email.isPresent() ? accounts.findByEmail(email.get()) : Optional.empty();
         byte[] password = AccountRules.passwordBytes(request.password());
@@ -60,11 +61,11 @@ public class PasswordLogin {
         }
         if (!right) {
             // Fails closed: without the count, an attacker would get unlimited guesses.
-            orUnavailable(() -> backoff.failed(accountKey));
+            orUnavailable(() -> backoff.failed(accountKey, clientAddress));
             throw new Refused();
         }
         try {
-            backoff.succeeded(accountKey);
+            backoff.succeeded(accountKey, clientAddress);
         } catch (RuntimeException e) {
             // The password was right; the stale failure count only expires later on its own.
             LOG.warnf("login failures not reset, back-off store unavailable: %s", e.getClass().getSimpleName());
@@ -74,14 +75,14 @@ public class PasswordLogin {
         return SessionDocument.of(user, refreshTokens.open(user.id(), user.role()));
     }
 
-    /** 429 from any address while the account backs off; its headers describe the account's back-off. */
-    private void refuseIfBlocked(String accountKey) {
-        Duration blocked = orUnavailable(() -> backoff.blockedFor(accountKey));
+    /** 429 to this address while it backs off from the account; its headers describe that back-off. */
+    private void refuseIfBlocked(String accountKey, String clientAddress) {
+        Duration blocked = orUnavailable(() -> backoff.blockedFor(accountKey, clientAddress));
         if (blocked.isPositive()) {
             long seconds = Math.max(1, (blocked.toMillis() + 999) / 1000);
             throw new RateLimiter.QuotaExceeded(
                     new Standing(Category.AUTH, backoffSettings.afterFailures(), 0, seconds, seconds, false), seconds,
-                    "Too many failed logins for this account; retry after " + seconds + " s");
+                    "Too many failed logins for this account from this address; retry after " + seconds + " s");
         }
     }
 

@@ -11,22 +11,36 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Locale;
+import org.jboss.logging.Logger;
 
 /**
- * {@link LoginBackoff} on Redis: one hash per account {@code failures, blockedUntil}, changed by one Lua
- * script per call (atomic, one round trip), expiring on its own. From the N-th consecutive failure on,
- * the account is blocked for initial·2^(failures−N), capped: 1, 2, 4 … 300 s by default. Attempts during
- * the block are refused without checking the password and without counting, from any address. The
- * key is the SHA-256 of the lower-cased address, so Redis holds no e-mail addresses, and unknown
- * addresses are counted exactly like real ones (no account enumeration through the back-off).
- * Times come from Redis ({@code TIME}) so every container agrees on them.
+ * {@link LoginBackoff} on Redis. Two keys per account, in one hash slot ({@code {account digest}}) so a
+ * single Lua script changes both atomically in one round trip, each expiring on its own:
+ * <ul>
+ * <li>per address: a hash {@code failures, blockedUntil}. From the N-th consecutive failure from that
+ *     address on, the address is blocked for initial·2^(failures−N), capped: 1, 2, 4 … 300 s by default.
+ *     Attempts during the block are refused without checking the password and without counting.</li>
+ * <li>account-wide: a failure counter over all addresses. At the ceiling N becomes 1 for every address
+ *     that fails from then on; it blocks nobody by itself.</li>
+ * </ul>
+ * Why per address and not per account: a per-account block answered 429 to the owner too, so one guess
+ * every few minutes from anywhere kept any account locked. The cost is that an attacker with many
+ * addresses gets N−1 (at the ceiling: 1) free guesses per address before its back-off; the per-address
+ * {@code auth} limit, the edge block list and Argon2id bound that, and the ceiling's log line names the
+ * targeted account's digest. Owner and attacker behind one NAT address share that address's back-off.
+ *
+ * <p>Keys are SHA-256 digests of the lower-cased e-mail and of the address, so Redis holds neither,
+ * and unknown e-mails are counted exactly like real ones (no account enumeration through the
+ * back-off). Times come from Redis ({@code TIME}) so every container agrees on them.
  */
 @ApplicationScoped
 public class RedisLoginBackoff implements LoginBackoff {
 
+    private static final Logger LOG = Logger.getLogger(RedisLoginBackoff.class);
+
     static final String PREFIX = "auth-backoff:";
 
-    /** KEYS[1] account hash. Returns the ms the account is still blocked (0 = free). */
+    /** KEYS[1] the address's hash for the account. Returns the ms the address is still blocked (0 = free). */
     static final String BLOCKED_SCRIPT = """
             local blockedUntil = tonumber(redis.call('HGET', KEYS[1], 'blockedUntil') or '0')
             local t = redis.call('TIME')
@@ -36,12 +50,16 @@ public class RedisLoginBackoff implements LoginBackoff {
             """;
 
     /**
-     * KEYS[1] account hash; ARGV: free failures, initial ms, max ms, memory ms.
-     * Returns the block in ms that this failure started (0 while failures are still free).
+     * KEYS[1] the address's hash for the account, KEYS[2] the account-wide counter; ARGV: free failures,
+     * initial ms, max ms, memory ms, account ceiling. Returns {block in ms that this failure started
+     * (0 while still free), account-wide failures}.
      */
     static final String FAILED_SCRIPT = """
             local failures = redis.call('HINCRBY', KEYS[1], 'failures', 1)
+            local accountFailures = redis.call('INCR', KEYS[2])
+            redis.call('PEXPIRE', KEYS[2], tonumber(ARGV[4]))
             local free = tonumber(ARGV[1])
+            if accountFailures >= tonumber(ARGV[5]) then free = 1 end
             local block = 0
             if failures >= free then
               local doublings = math.min(failures - free, 40)
@@ -51,7 +69,7 @@ public class RedisLoginBackoff implements LoginBackoff {
               redis.call('HSET', KEYS[1], 'blockedUntil', string.format('%d', now + block))
             end
             redis.call('PEXPIRE', KEYS[1], math.max(tonumber(ARGV[4]), block))
-            return block
+            return {block, accountFailures}
             """;
 
     private final RedisDataSource redis;
@@ -65,22 +83,33 @@ public class RedisLoginBackoff implements LoginBackoff {
     }
 
     @Override
-    public Duration blockedFor(String email) {
-        return Duration.ofMillis(call("login back-off check", "EVAL", BLOCKED_SCRIPT, "1", accountKey(email)).toLong());
+    public Duration blockedFor(String email, String address) {
+        return Duration.ofMillis(call("login back-off check", "EVAL", BLOCKED_SCRIPT, "1",
+                addressKey(email, address)).toLong());
     }
 
     @Override
-    public Duration failed(String email) {
-        return Duration.ofMillis(call("login back-off failure", "EVAL", FAILED_SCRIPT, "1", accountKey(email),
+    public Duration failed(String email, String address) {
+        Response r = call("login back-off failure", "EVAL", FAILED_SCRIPT, "2", addressKey(email, address),
+                accountKey(email),
                 Integer.toString(settings.afterFailures()),
                 Long.toString(settings.initial().toMillis()),
                 Long.toString(settings.max().toMillis()),
-                Long.toString(settings.memory().toMillis())).toLong());
+                Long.toString(settings.memory().toMillis()),
+                Integer.toString(settings.accountCeiling()));
+        if (r.get(1).toLong() == settings.accountCeiling()) {
+            // Once per run of failures: operators can tell a targeted account from one forgetful owner.
+            LOG.warnf("login failures for account %s reached the account-wide ceiling (%d): every address "
+                    + "now backs off from its first failure", digest(email).substring(0, 12), settings.accountCeiling());
+        }
+        return Duration.ofMillis(r.get(0).toLong());
     }
 
     @Override
-    public void succeeded(String email) {
-        call("login back-off reset", "DEL", accountKey(email));
+    public void succeeded(String email, String address) {
+        // The account-wide count stays: the owner signing in does not end an attack, and resetting it
+        // would hand a distributed guesser a fresh allowance at every owner login. It expires on its own.
+        call("login back-off reset", "DEL", addressKey(email, address));
     }
 
     /** Fails at once while Redis is known to be down: the caller answers 503 without waiting for it. */
@@ -89,10 +118,20 @@ public class RedisLoginBackoff implements LoginBackoff {
     }
 
     static String accountKey(String email) {
+        return PREFIX + "{" + digest(email) + "}:account";
+    }
+
+    static String addressKey(String email, String address) {
+        return PREFIX + "{" + digest(email) + "}:from:" + sha256(address.toLowerCase(Locale.ROOT));
+    }
+
+    private static String digest(String email) {
+        return sha256(email.toLowerCase(Locale.ROOT));
+    }
+
+    private static String sha256(String text) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest(email.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8));
-            return PREFIX + "login:" + HexFormat.of().formatHex(digest);
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

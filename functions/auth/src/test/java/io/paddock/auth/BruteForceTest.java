@@ -29,7 +29,7 @@ import java.util.TreeMap;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
-/** Per-address request limits, per-account back-off, and answers that do not tell accounts apart. */
+/** Per-address request limits, back-off per account and address, and answers that do not tell accounts apart. */
 @QuarkusTest
 @QuarkusTestResource(PaddockStoresTestResource.class)
 class BruteForceTest {
@@ -75,37 +75,111 @@ class BruteForceTest {
     }
 
     @Test
-    void the6thWrongPasswordForOneAccountIs429EvenFromANewAddressAndSuccessResets() throws Exception {
+    void aTokenOnLoginRegisterOrRefreshDoesNotMoveTheRequestOutOfTheAddressBucket() throws Exception {
         AuthApi.Account account = AuthApi.register();
-        for (int i = 1; i <= 5; i++) {
-            login(newIp(), account.email(), "wrong password " + i).then().statusCode(401);
+        String ip = newIp();
+        for (int i = 1; i <= 20; i++) {
+            Thread.sleep(110); // under the per-second burst limit (10/s): this test is about the minute
+            refresh(ip, unknownRefreshToken()).then().statusCode(401);
         }
-        Response blocked = login(newIp(), account.email(), "wrong password 6");
-        blocked.then().statusCode(429).contentType(PROBLEM)
-                .body("violated-policies", contains("auth"))
-                .body("detail", containsString("account"));
-        assertTrue(Long.parseLong(blocked.header("Retry-After")) >= 1);
-        // During the back-off even the right password is not checked.
-        login(newIp(), account.email(), account.password()).then().statusCode(429);
-
-        Thread.sleep(Long.parseLong(blocked.header("Retry-After")) * 1000 + 100);
-        login(newIp(), account.email(), account.password()).then().statusCode(200);
-        // Success forgot the failures: one more wrong password is a plain 401, not a back-off.
-        login(newIp(), account.email(), "wrong again").then().statusCode(401);
+        // Before v1.1 a valid token moved each of these to the token owner's bucket, past the address's 429.
+        String newHandle = newHandle();
+        List<Response> withToken = List.of(
+                withToken(ip, account, "/v1/auth/login", AuthApi.json("email", account.email(), "password", account.password())),
+                withToken(ip, account, "/v1/auth/register", AuthApi.json("email", newHandle + "@example.com",
+                        "password", STRONG_PASSWORD, "handle", newHandle)),
+                withToken(ip, account, "/v1/auth/refresh", AuthApi.json("refreshToken", account.refreshToken())));
+        for (Response r : withToken) {
+            r.then().statusCode(429).contentType(PROBLEM)
+                    .header("RateLimit-Policy", "\"auth\";q=20;w=60")
+                    .header("X-RateLimit-Remaining", "0")
+                    .body("violated-policies", contains("auth"));
+        }
+        // The token was fine all along: from another address the same requests are admitted.
+        withToken(newIp(), account, "/v1/auth/login", AuthApi.json("email", account.email(), "password",
+                account.password())).then().statusCode(200).header("X-RateLimit-Remaining", "19");
     }
 
     @Test
-    void backOffDoublesFromOneSecondUpTo300() {
+    void the6thWrongPasswordFromOneAddressIs429ForThatAddressAndSuccessResetsIt() throws Exception {
+        AuthApi.Account account = AuthApi.register();
+        String attempts = newIp();
+        for (int i = 1; i <= 5; i++) {
+            login(attempts, account.email(), "wrong password " + i).then().statusCode(401);
+        }
+        Response blocked = login(attempts, account.email(), "wrong password 6");
+        blocked.then().statusCode(429).contentType(PROBLEM)
+                .body("violated-policies", contains("auth"))
+                .body("detail", containsString("account from this address"));
+        assertTrue(Long.parseLong(blocked.header("Retry-After")) >= 1);
+        // During the back-off even the right password is not checked from that address.
+        login(attempts, account.email(), account.password()).then().statusCode(429);
+
+        Thread.sleep(Long.parseLong(blocked.header("Retry-After")) * 1000 + 100);
+        login(attempts, account.email(), account.password()).then().statusCode(200);
+        // Success forgot the address's failures: one more wrong password is a plain 401, not a back-off.
+        login(attempts, account.email(), "wrong again").then().statusCode(401);
+    }
+
+    @Test
+    void anAttackerFailingRepeatedlyDoesNotLockTheOwnerOutFromAnotherAddress() {
+        AuthApi.Account account = AuthApi.register();
+        String attacker = newIp();
+        for (int i = 1; i <= 5; i++) {
+            login(attacker, account.email(), "guess " + i).then().statusCode(401);
+        }
+        // The finding: one failure every 300 s kept the account blocked for everyone. Put the attacker on
+        // its longest back-off (failures counted directly, without the waits in between).
+        for (int i = 0; i < 10; i++) {
+            limits.failed(account.email(), attacker);
+        }
+        assertTrue(limits.blockedFor(account.email(), attacker).toSeconds() >= 299, "the attacker waits the maximum");
+        login(attacker, account.email(), "guess 16").then().statusCode(429);
+
+        login(newIp(), account.email(), account.password()).then().statusCode(200);
+        // The owner's success elsewhere does not release the attacker's address.
+        login(attacker, account.email(), account.password()).then().statusCode(429);
+    }
+
+    @Test
+    void backOffPerAddressDoublesFromOneSecondUpTo300() {
         String email = newHandle() + "@example.com";
+        String address = newIp();
         long[] expectedSeconds = {0, 0, 0, 0, 1, 2, 4, 8, 16, 32, 64, 128, 256, 300, 300};
         for (int i = 0; i < expectedSeconds.length; i++) {
-            assertEquals(Duration.ofSeconds(expectedSeconds[i]), limits.failed(email), "failure " + (i + 1));
+            assertEquals(Duration.ofSeconds(expectedSeconds[i]), limits.failed(email, address), "failure " + (i + 1));
         }
-        long blockedMs = limits.blockedFor(email).toMillis();
+        long blockedMs = limits.blockedFor(email, address).toMillis();
         assertTrue(blockedMs > 299_000 && blockedMs <= 300_000, "blocked " + blockedMs);
-        limits.succeeded(email);
-        assertEquals(Duration.ZERO, limits.blockedFor(email));
-        assertEquals(Duration.ZERO, limits.failed(email), "counting starts again");
+        assertEquals(Duration.ZERO, limits.blockedFor(email, newIp()), "another address is not held back");
+        limits.succeeded(email, address);
+        assertEquals(Duration.ZERO, limits.blockedFor(email, address));
+        assertEquals(Duration.ZERO, limits.failed(email, address), "counting starts again");
+    }
+
+    @Test
+    void atTheAccountCeilingEveryAddressBacksOffFromItsFirstFailureButACleanAddressIsNeverRefused() {
+        AuthApi.Account account = AuthApi.register();
+        // 19 failures from 7 addresses, each under its own threshold of 5: nobody is backed off yet.
+        int failures = 0;
+        while (failures < 19) {
+            String address = newIp();
+            for (int i = 0; i < 3 && failures < 19; i++, failures++) {
+                assertEquals(Duration.ZERO, limits.failed(account.email(), address), "failure " + (failures + 1));
+            }
+        }
+        // The 20th (the default ceiling) comes from a fresh address: it backs off at its own first failure.
+        String late = newIp();
+        assertEquals(Duration.ofSeconds(1), limits.failed(account.email(), late), "first failure at the ceiling");
+        assertEquals(Duration.ofSeconds(2), limits.failed(account.email(), late), "and doubles from there");
+        login(late, account.email(), account.password()).then().statusCode(429);
+
+        // A clean address is never refused: the owner signs in, and the ceiling blocked nobody on its own.
+        String owner = newIp();
+        assertEquals(Duration.ZERO, limits.blockedFor(account.email(), owner));
+        login(owner, account.email(), account.password()).then().statusCode(200);
+        // The owner's success does not reset the account-wide count: the next guesser is backed off at once.
+        assertEquals(Duration.ofSeconds(1), limits.failed(account.email(), newIp()));
     }
 
     @Test
@@ -143,6 +217,10 @@ class BruteForceTest {
         // The Redis client reconnects on its own: logins succeed again within 5 s.
         await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
                 .until(() -> login(newIp(), account.email(), account.password()).statusCode() == 200);
+    }
+
+    private static Response withToken(String ip, AuthApi.Account account, String path, String json) {
+        return AuthApi.from(ip).auth().oauth2(account.accessToken()).body(json).when().post(path);
     }
 
     private static Map<String, Object> withoutRequestId(Response r) {

@@ -44,7 +44,8 @@ public class RateLimitsResource {
     @RateLimited(value = Category.READ, counted = false)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "The caller's rate-limit standing in every category",
-            description = "Keyed by user when a valid bearer token is sent, else by client address. Reading it "
+            description = "Keyed by user when a valid bearer token is sent, else by client address; the auth "
+                    + "category always by client address, as its routes count. Reading it "
                     + "spends nothing (only the per-second burst limit applies). Personal: private, no-cache.")
     @APIResponse(responseCode = "200", description = "Standing per category",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = StandingDocument.class)))

@@ -48,6 +48,16 @@ public class ProbeResource {
         return Map.of("email", body.email());
     }
 
+    /** A limited auth route (the auth function's routes live in another module): always counted by address. */
+    @POST
+    @Path("/auth-limited")
+    @RateLimited(Category.AUTH)
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Map<String, Object> authLimited(@Valid @jakarta.validation.constraints.NotNull Signup body) {
+        return Map.of("email", body.email());
+    }
+
     /** Whether CloudFront's origin secret reached a resource (it must not: the origin lock removes it). */
     @GET
     @Path("/origin-header")

@@ -218,6 +218,48 @@ class RateLimitingTest {
     }
 
     @Test
+    void aTokenOnAnAuthRouteDoesNotMoveTheRequestOutOfTheAddressBucketAndItsRejectionsStillFeedTheEdge()
+            throws Exception {
+        String ip = newIp();
+        String token = tokens.issue(newUser("user"), "user").token();
+        // auth keeps its shipped 20 per window (burst 10/s): 20 requests within the 6 s window, under the burst.
+        for (int expected = 19; expected >= 0; expected--) {
+            Thread.sleep(110);
+            authRoute(ip, token).then().statusCode(200).header("X-RateLimit-Remaining", Integer.toString(expected));
+        }
+        // The same user from another address is a fresh bucket: the count was the address's, not the user's.
+        authRoute(newIp(), token).then().statusCode(200).header("X-RateLimit-Remaining", "19");
+        Response refused = null;
+        for (int i = 0; i < 5; i++) {
+            refused = authRoute(ip, token);
+            refused.then().statusCode(429).contentType(PROBLEM).body("violated-policies", contains("auth"));
+        }
+        assertTrue(!edgeBlocked(ip), "the rejections reach the offender count only with the next counted request");
+        // As in unblockClearsAnAddressesWindowsAndItsEdgeBlock: the 5 in-memory rejections reach L1 with the
+        // next request after Retry-After, and only address-keyed subjects become edge offenders.
+        Thread.sleep(Long.parseLong(refused.header("Retry-After")) * 1000);
+        authRoute(ip, token).then().statusCode(200);
+        assertTrue(edgeBlocked(ip), "5 rejections of requests with a token made the address an offender");
+    }
+
+    @Test
+    void aSignedInCallersStandingShowsTheAuthCategoryOfItsAddress() {
+        String ip = newIp();
+        UUID user = newUser("user");
+        String token = tokens.issue(user, "user").token();
+        authRoute(ip, token).then().statusCode(200);
+        authRoute(ip, null).then().statusCode(200);
+        write(ip, token).then().statusCode(200);
+        from(ip).header("Authorization", "Bearer " + token).get("/v1/rate-limits").then().statusCode(200)
+                .body("key", equalTo("user:" + user))
+                .body("categories.auth.remaining", equalTo(18))
+                .body("categories.write.remaining", equalTo(4));
+        from(newIp()).header("Authorization", "Bearer " + token).get("/v1/rate-limits").then()
+                .body("categories.auth.remaining", equalTo(20))
+                .body("categories.write.remaining", equalTo(4));
+    }
+
+    @Test
     void withRedisStoppedLimitsHoldOnPostgresWithoutA5xxAndRedisTakesOverAgainWithin5s() throws Exception {
         EmbeddedStores stores = PaddockStoresTestResource.stores();
         String ip = newIp();
@@ -294,6 +336,14 @@ class RateLimitingTest {
 
     private static Response write(String ip) {
         return from(ip).body(SIGNUP).post("/test/probe/limited");
+    }
+
+    private static Response authRoute(String ip, String token) {
+        RequestSpecification request = from(ip);
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return request.body(SIGNUP).post("/test/probe/auth-limited");
     }
 
     private static Response write(String ip, String token) {

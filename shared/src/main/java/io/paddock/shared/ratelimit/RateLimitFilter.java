@@ -13,7 +13,8 @@ import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 
 /**
  * The limit step of every route that declares {@link RateLimited}: it runs after the route is matched
- * and before the body is read, counts the request against the caller (user, else client address), and
+ * and before the body is read, counts the request against the caller (user, else client address; always
+ * the address for a {@link Category#keyedByAddress()} category such as {@code auth}), and
  * puts the contract's headers on the response — whatever its status, 400 and 401 included.
  */
 public class RateLimitFilter {
@@ -35,16 +36,20 @@ public class RateLimitFilter {
         if (declared == null) {
             return;
         }
-        Optional<Principal> principal;
-        try {
-            principal = caller.optional();
-        } catch (WebApplicationException invalidToken) {
-            // Counted by address; the route itself answers the 401.
-            principal = Optional.empty();
-        }
+        // The token is not even looked at for address-keyed categories: a token there changes nothing.
+        Optional<Principal> principal = declared.value().keyedByAddress() ? Optional.empty() : principal();
         RateLimiter.Subject subject = limiter.subject(principal, caller.clientIp());
         current.set(subject, null);
         limiter.admit(subject, declared.value(), declared.counted()).ifPresent(s -> current.set(subject, s));
+    }
+
+    private Optional<Principal> principal() {
+        try {
+            return caller.optional();
+        } catch (WebApplicationException invalidToken) {
+            // Counted by address; the route itself answers the 401.
+            return Optional.empty();
+        }
     }
 
     @ServerResponseFilter

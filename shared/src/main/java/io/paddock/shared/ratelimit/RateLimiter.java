@@ -32,7 +32,10 @@ public class RateLimiter {
 
     private static final Logger LOG = Logger.getLogger(RateLimiter.class);
 
-    /** Who is counted: {@code user:<id>} when authenticated, else {@code ip:<address>}; and at which tier. */
+    /**
+     * Who is counted: {@code user:<id>} when authenticated, else {@code ip:<address>}; and at which tier.
+     * The limit step builds it without the principal for a {@link Category#keyedByAddress()} category.
+     */
     public record Subject(String key, Optional<UUID> userId, Optional<String> ip, String tier,
             Map<Category, Double> multipliers) {
 
@@ -174,19 +177,37 @@ public class RateLimiter {
         }
     }
 
-    /** The standing in every category without counting (GET /v1/rate-limits). */
+    /**
+     * The standing in every category without counting (GET /v1/rate-limits). A category keyed by address
+     * ({@code auth}) is reported for the client address even when the caller is a user, since that is
+     * the window its requests spend: one more round trip for signed-in callers only.
+     */
     public Map<Category, Standing> standings(Subject s) {
-        Map<Category, Integer> limits = new EnumMap<>(Category.class);
+        Subject address = s.isAddress() ? s : subject(Optional.empty(), s.ip().orElseThrow());
+        Map<Category, Integer> own = new EnumMap<>(Category.class);
+        Map<Category, Integer> ofAddress = new EnumMap<>(Category.class);
         for (Category c : Category.values()) {
-            limits.put(c, limit(s, c));
+            if (c.keyedByAddress() && address != s) {
+                ofAddress.put(c, limit(address, c));
+            } else {
+                own.put(c, limit(s, c));
+            }
         }
+        Map<Category, Standing> standings = new EnumMap<>(peek(s.key(), own));
+        if (!ofAddress.isEmpty()) {
+            standings.putAll(peek(address.key(), ofAddress));
+        }
+        return standings;
+    }
+
+    private Map<Category, Standing> peek(String key, Map<Category, Integer> limits) {
         try {
-            return breaker.call("rate-limit standing", () -> redis.peek(s.key(), limits, policies.window()));
+            return breaker.call("rate-limit standing", () -> redis.peek(key, limits, policies.window()));
         } catch (RuntimeException redisDown) {
             // L2 below.
         }
         try {
-            return postgres.peek(s.key(), limits, policies.window());
+            return postgres.peek(key, limits, policies.window());
         } catch (SQLException | RuntimeException e) {
             throw new ServiceUnavailable("neither Redis nor PostgreSQL can report the standing", e);
         }
