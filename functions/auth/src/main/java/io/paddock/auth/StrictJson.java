@@ -12,8 +12,9 @@ import java.lang.reflect.Type;
 import java.util.function.BiFunction;
 
 /**
- * How the auth routes read request bodies: strictly. A field the route does not know, a key given
- * twice, or anything after the object is a 400 (the application-wide mapper ignores unknown fields);
+ * How the auth routes read request bodies: strictly. A field the route does not know or anything after
+ * the object is a 400 (the application-wide mapper ignores unknown fields; a key given twice is refused
+ * on every route by the shared {@code io.paddock.shared.http.StrictJsonReading});
  * it is applied per route with {@code @CustomDeserialization(StrictJson.class)} so other functions
  * sharing an app (the local stack) keep their own rules.
  */
@@ -24,8 +25,7 @@ public class StrictJson implements BiFunction<ObjectMapper, Type, ObjectReader> 
         return mapper.readerFor(mapper.constructType(type))
                 .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-                .with(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-                .with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+                .with(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
     }
 
     /**

@@ -147,4 +147,34 @@ class FeedInputTest {
         as(viewer).body("{\"type\":\"like\"}").post("/v1/posts/" + UUID.randomUUID() + "/actions").then().statusCode(404);
         client().body("{\"type\":\"like\"}").post("/v1/posts/" + post + "/actions").then().statusCode(401);
     }
+
+    /** Issue 13, finding 4: a key given twice was a 500 with an empty body; which value was meant is unknowable. */
+    @Test
+    void anActionThatGivesItsTypeTwiceIs400AndRecordsNothing() {
+        FeedFixture f = new FeedFixture(database, tokens);
+        FeedFixture.User actor = f.user();
+        UUID post = f.post(f.user(), Instant.now());
+        as(actor).body("{\"type\":\"like\",\"type\":\"report\"}").post("/v1/posts/" + post + "/actions")
+                .then().statusCode(400).contentType(PROBLEM)
+                .body("type", equalTo("https://paddock.dev/problems/malformed-json"));
+        assertEquals(0, f.count("SELECT count(*) FROM post_actions WHERE post_id = ?", post));
+        // The same body with the key once is recorded: the refusal is the duplicate, not the route.
+        as(actor).body("{\"type\":\"like\"}").post("/v1/posts/" + post + "/actions").then().statusCode(204);
+        assertEquals(1, f.count("SELECT count(*) FROM post_actions WHERE post_id = ?", post));
+    }
+
+    /** Issue 13, finding 7: a cross-site "simple" POST (no Content-Type, or text/plain) is refused before any work. */
+    @Test
+    void aPostBodyWithoutJsonContentTypeIs415AndPublishesNothing() {
+        FeedFixture f = new FeedFixture(database, tokens);
+        FeedFixture.User author = f.user();
+        byte[] body = "{\"body\":\"forged from another site\"}".getBytes(StandardCharsets.UTF_8);
+        io.restassured.RestAssured.given().header("Authorization", "Bearer " + author.token()).body(body)
+                .post("/v1/posts").then().statusCode(415).contentType(PROBLEM);
+        for (String type : new String[] {"text/plain", "application/x-www-form-urlencoded"}) {
+            io.restassured.RestAssured.given().header("Authorization", "Bearer " + author.token())
+                    .contentType(type).body(new String(body, StandardCharsets.UTF_8)).post("/v1/posts").then().statusCode(415).contentType(PROBLEM);
+        }
+        assertEquals(0, f.count("SELECT count(*) FROM posts WHERE author_id = ?", author.id()));
+    }
 }

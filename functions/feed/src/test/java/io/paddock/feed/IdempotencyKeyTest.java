@@ -93,4 +93,34 @@ class IdempotencyKeyTest {
         replayed.then().statusCode(404).header("Idempotent-Replayed", "true");
         assertArrayEquals(missing.asByteArray(), replayed.asByteArray());
     }
+
+    /** Issue 13, finding 11: the key is scoped by route template, so a second spelling of the path replays. */
+    @Test
+    void aRetryThatAddsATrailingSlashReplaysTheFirstAnswerInsteadOfPostingAgain() {
+        FeedFixture f = new FeedFixture(database, tokens);
+        FeedFixture.User author = f.user();
+        String key = "slash-" + UUID.randomUUID();
+        String body = "{\"body\":\"posted once, whatever the slash\"}";
+        Response first = as(author).header("Idempotency-Key", key).body(body).post("/v1/posts");
+        first.then().statusCode(201);
+        Response retried = as(author).header("Idempotency-Key", key).body(body).post("/v1/posts/");
+        retried.then().statusCode(201).header("Idempotent-Replayed", "true");
+        assertArrayEquals(first.asByteArray(), retried.asByteArray());
+        assertEquals(1, f.count("SELECT count(*) FROM posts WHERE author_id = ?", author.id()));
+    }
+
+    @Test
+    void theSameKeyOnTheSameRouteForAnotherPostIsAnotherRequestAndRefused() {
+        FeedFixture f = new FeedFixture(database, tokens);
+        FeedFixture.User actor = f.user();
+        UUID liked = f.post(f.user(), java.time.Instant.now());
+        UUID other = f.post(f.user(), java.time.Instant.now());
+        String key = "act-" + UUID.randomUUID();
+        as(actor).header("Idempotency-Key", key).body("{\"type\":\"like\"}").post("/v1/posts/" + liked + "/actions")
+                .then().statusCode(204);
+        // The path's values are part of the request: one template, but not the same request.
+        as(actor).header("Idempotency-Key", key).body("{\"type\":\"like\"}").post("/v1/posts/" + other + "/actions")
+                .then().statusCode(422).contentType("application/problem+json");
+        assertEquals(0, f.count("SELECT count(*) FROM post_actions WHERE post_id = ?", other));
+    }
 }

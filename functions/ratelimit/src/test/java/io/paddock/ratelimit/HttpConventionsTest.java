@@ -16,6 +16,10 @@ import io.paddock.embedded.PaddockStoresTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;
 
 /** The contract's conventions for every route, exercised through the Lambda handler. */
@@ -198,5 +202,98 @@ class HttpConventionsTest {
                 .when().options("/v1/health")
                 .then().statusCode(403)
                 .header("Access-Control-Allow-Origin", nullValue());
+    }
+
+    // Issue 13: strict request bodies on every route (contract v1.1, "Bodies").
+
+    /** Finding 7: a cross-site "simple" POST may carry no Content-Type at all; it never reaches the route. */
+    @Test
+    void aBodyWithoutContentTypeIs415Problem() throws Exception {
+        HttpResponse<String> answer = send(HttpRequest.newBuilder(uri("/test/probe"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"email\":\"a@b.co\",\"password\":\"longenough\"}")));
+        assertEquals(415, answer.statusCode(), answer.body());
+        assertEquals(PROBLEM, answer.headers().firstValue("Content-Type").orElse(""));
+        assertTrue(answer.headers().firstValue("X-Request-Id").isPresent());
+        assertTrue(answer.body().contains("/problems/unsupported-media-type"), answer.body());
+    }
+
+    @Test
+    void jsonIsApplicationJsonInUtf8OrAnApplicationPlusJsonTypeAndNothingElse() throws Exception {
+        String valid = "{\"email\":\"a@b.co\",\"password\":\"longenough\"}";
+        for (String json : new String[] {"application/json", "application/json; charset=UTF-8", "Application/JSON;charset=\"utf-8\"",
+                "application/vnd.paddock+json", "application/merge-patch+json; charset=utf-8"}) {
+            HttpResponse<String> served = send(HttpRequest.newBuilder(uri("/test/probe")).header("Content-Type", json)
+                    .POST(HttpRequest.BodyPublishers.ofString(valid)));
+            assertEquals(200, served.statusCode(), json + ": " + served.body());
+            assertTrue(served.body().contains("a@b.co"), served.body());
+        }
+        for (String notJson : new String[] {"application/json; charset=latin-1", "text/json", "application/x-www-form-urlencoded",
+                "text/plain; charset=utf-8", "application/jsonx", "application/+json"}) {
+            HttpResponse<String> refused = send(HttpRequest.newBuilder(uri("/test/probe")).header("Content-Type", notJson)
+                    .POST(HttpRequest.BodyPublishers.ofString(valid)));
+            assertEquals(415, refused.statusCode(), notJson + ": " + refused.body());
+            assertEquals(PROBLEM, refused.headers().firstValue("Content-Type").orElse(""), notJson);
+        }
+    }
+
+    /** Finding 4: a key given twice was read as its last value on most routes and a 500 on one. */
+    @Test
+    void aKeyGivenTwiceIsA400Problem() {
+        given().contentType(ContentType.JSON)
+                .body("{\"email\":\"a@b.co\",\"password\":\"longenough\",\"email\":\"other@b.co\"}")
+                .when().post("/test/probe")
+                .then().statusCode(400)
+                .contentType(PROBLEM)
+                .body("type", containsString("/problems/malformed-json"))
+                .body("detail", containsString("same key twice"));
+        given().contentType(ContentType.JSON)
+                .body("{\"email\":\"a@b.co\",\"password\":\"longenough\",\"nested\":{\"k\":1,\"k\":2}}")
+                .when().post("/test/probe")
+                .then().statusCode(400).contentType(PROBLEM);
+    }
+
+    /** Finding 3: the limit held only for a declared Content-Length; a chunked body is counted as it arrives. */
+    @Test
+    void aChunkedBodyIsCountedAsItArrives413OverTheLimitAndServedUnderIt() throws Exception {
+        String oversized = "{\"email\":\"" + "a".repeat(300_000) + "\"}";
+        HttpResponse<String> refused = send(chunked(oversized));
+        assertEquals(413, refused.statusCode(), refused.body());
+        assertEquals(PROBLEM, refused.headers().firstValue("Content-Type").orElse(""));
+
+        HttpResponse<String> served = send(chunked("{\"email\":\"a@b.co\",\"password\":\"longenough\"}"));
+        assertEquals(200, served.statusCode(), served.body());
+        assertTrue(served.body().contains("a@b.co"), served.body());
+    }
+
+    /** Finding 11: a 405 must name what is allowed however the path is spelled (the trailing slash had none). */
+    @Test
+    void a405NamesTheAllowedMethodsForEverySpellingOfThePath() {
+        given().when().delete("/v1/health/").then().statusCode(405).contentType(PROBLEM).header("Allow", containsString("GET"));
+        for (String path : new String[] {"/v1/health/", "/v1/health;jsessionid=1", "/v1//health"}) {
+            io.restassured.response.Response answer = given().urlEncodingEnabled(false).when().delete(path);
+            assertTrue(answer.statusCode() == 405 || answer.statusCode() == 404, path + " → " + answer.statusCode());
+            assertEquals(PROBLEM, answer.contentType(), path);
+            if (answer.statusCode() == 405) {
+                assertTrue(answer.header("Allow") != null && answer.header("Allow").contains("GET"),
+                        path + " Allow: " + answer.header("Allow"));
+            }
+        }
+    }
+
+    /** Without a length the JDK client sends Transfer-Encoding: chunked. */
+    private static HttpRequest.Builder chunked(String body) {
+        return HttpRequest.newBuilder(uri("/test/probe")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(
+                        () -> new java.io.ByteArrayInputStream(body.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+    }
+
+    private static URI uri(String path) {
+        return URI.create(io.restassured.RestAssured.baseURI + ":" + io.restassured.RestAssured.port + path);
+    }
+
+    private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+        try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+            return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        }
     }
 }

@@ -11,11 +11,17 @@ import io.paddock.shared.auth.AccessTokens;
 import io.paddock.shared.db.Database;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
 import io.restassured.config.EncoderConfig;
 import io.restassured.config.RestAssuredConfig;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import jakarta.inject.Inject;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -29,7 +35,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A generated corpus of bad requests over every route of template.yaml — wrong methods, broken JSON,
- * wrong types, huge values, unicode edge cases, header abuse, path traversal, SQL-injection strings —
+ * duplicate keys, missing or wrong Content-Type, chunked oversize bodies, wrong types, huge values,
+ * unicode edge cases, header abuse, path traversal, SQL-injection strings —
  * with and without a valid token: not one answer is a 5xx, and every error is problem+json.
  */
 @QuarkusTest
@@ -47,7 +54,10 @@ class MalformedRequestCorpusTest {
             "[".repeat(5000) + "]".repeat(5000), "{\"a\":" + "{\"a\":".repeat(2000) + "1" + "}".repeat(2001),
             "{\"body\":\"" + "x".repeat(300_000) + "\"}", "{\"n\":1e999999999}", "{\"n\":-99999999999999999999999999999}",
             "{\"body\":\"\\ud800\"}", "{\"body\":\"\\u0000\\u202e\\uffff\"}", "{\"email\":\"a@b.c\",\"email\":\"dup@x.y\"}",
-            "\u00ff\u00fe\u0000garbage", "{\"body\":\"'; DROP TABLE posts; --\"}");
+            "\u00ff\u00fe\u0000garbage", "{\"body\":\"'; DROP TABLE posts; --\"}",
+            // Duplicate keys (issue 13): at the top, nested, and the post-action repro that was a bare 500.
+            "{\"type\":\"like\",\"type\":\"report\"}", "{\"events\":[{\"type\":\"click\",\"type\":\"open\"}]}",
+            "{\"refreshToken\":\"a\",\"refreshToken\":\"b\"}", "{\"body\":\"x\",\"targetEntityIds\":[],\"body\":\"y\"}");
 
     static final List<String> PATH_VALUES = List.of("..%2F..%2Fetc%2Fpasswd", "%00", "'%20OR%201%3D1--", "%F0%9F%92%A9",
             "a".repeat(3000), "00000000-0000-0000-0000-00000000000g", "%252e%252e", "NULL", "-1", "ip:999.999.1.1");
@@ -113,6 +123,63 @@ class MalformedRequestCorpusTest {
         assertTrue(statuses.getOrDefault("not sent", 0) < corpus.size() / 100, "almost every request reached the server");
     }
 
+    /**
+     * Issue 13, findings 3 and 7, over every route and at the real HTTP server: a chunked body over the
+     * limit is 413 (it was accepted: only Content-Length was checked) and a body without Content-Type is
+     * 415 (it was parsed as JSON, so a cross-site "simple" POST registered accounts). Both are refused
+     * before routing, so the status is exact whatever the route does with a body.
+     */
+    @Test
+    void everyRouteRefusesAChunkedOversizeBodyWith413AndAnUntypedBodyWith415() throws Exception {
+        String oversized = "{\"body\":\"" + "x".repeat(300_000) + "\"}";
+        List<String> failures = new ArrayList<>();
+        int routes = 0;
+        try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+            for (CloudFormationTemplate.Route route : TemplateTables.packagedTemplate().httpApiRoutes()) {
+                if (route.path().equals("$default")) {
+                    continue;
+                }
+                routes++;
+                URI uri = uri(concrete(route.path(), 0));
+                expect(failures, 413, route, client.send(HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
+                        .method(route.method(), chunked(oversized)).build(), HttpResponse.BodyHandlers.ofString()));
+                expect(failures, 415, route, client.send(HttpRequest.newBuilder(uri)
+                        .method(route.method(), HttpRequest.BodyPublishers.ofString("{\"a\":1}")).build(),
+                        HttpResponse.BodyHandlers.ofString()));
+            }
+            // The finding as reported: 9.5 MB, chunked, on the anonymous telemetry route.
+            String huge = "{\"events\":[],\"pad\":\"" + "x".repeat(9_500_000) + "\"}";
+            HttpResponse<String> events = client.send(HttpRequest.newBuilder(uri("/v1/events"))
+                    .header("Content-Type", "application/json").POST(chunked(huge)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(413, events.statusCode(), events.body());
+            // Under the limit a chunked body reaches the route whole: the login reads both fields (401, not 400).
+            HttpResponse<String> login = client.send(HttpRequest.newBuilder(uri("/v1/auth/login"))
+                    .header("Content-Type", "application/json").header("X-Forwarded-For", "10.45.0.1")
+                    .POST(chunked("{\"email\":\"nobody-" + UUID.randomUUID() + "@example.com\",\"password\":\"not the password\"}"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(401, login.statusCode(), login.body());
+        }
+        assertTrue(routes >= 20, "the template's routes were found: " + routes);
+        assertEquals(List.of(), failures);
+    }
+
+    private static void expect(List<String> failures, int status, CloudFormationTemplate.Route route, HttpResponse<String> answer) {
+        String type = answer.headers().firstValue("Content-Type").orElse("");
+        if (answer.statusCode() != status || !type.startsWith("application/problem+json")) {
+            failures.add(route.method() + " " + route.path() + ": expected " + status + ", got " + answer.statusCode() + " " + type);
+        }
+    }
+
+    /** Without a length the JDK client sends Transfer-Encoding: chunked. */
+    private static HttpRequest.BodyPublisher chunked(String body) {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        return HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(bytes));
+    }
+
+    private static URI uri(String path) {
+        return URI.create(RestAssured.baseURI + ":" + RestAssured.port + path);
+    }
+
     static List<BadRequest> corpus() {
         CloudFormationTemplate template = TemplateTables.packagedTemplate();
         List<BadRequest> corpus = new ArrayList<>();
@@ -134,6 +201,10 @@ class MalformedRequestCorpusTest {
             }
             for (String ct : List.of("text/plain", "application/xml", "multipart/form-data; boundary=x", "application/json; charset=latin-1")) {
                 corpus.add(new BadRequest(route.method(), concrete(route.path(), 0), Map.of(), ct, "{\"a\":1}"));
+            }
+            // A body with no Content-Type at all: what a cross-site "simple" request can send.
+            for (String untyped : List.of("{\"a\":1}", "{\"a\":1,\"a\":2}")) {
+                corpus.add(new BadRequest(route.method(), concrete(route.path(), 0), Map.of(), null, untyped));
             }
             if (route.path().contains("{")) {
                 for (String value : PATH_VALUES) {

@@ -137,7 +137,10 @@ public interface PaddockConfig {
         @Min(0) @Max(5)
         int trustedForwardedHops();
 
-        /** Requests with a larger declared body get 413 before any JSON parsing. */
+        /**
+         * Requests with a larger body get 413 before any JSON parsing: a Content-Length at once, a chunked
+         * body as soon as the bytes received pass it.
+         */
         @WithDefault("262144")
         @Min(1024) @Max(10485760)
         int maxBodyBytes();

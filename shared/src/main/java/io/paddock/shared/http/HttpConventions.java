@@ -3,6 +3,7 @@ package io.paddock.shared.http;
 import io.paddock.shared.config.PaddockConfig;
 import io.paddock.shared.observability.RequestLog;
 import io.quarkus.vertx.http.runtime.filters.Filters;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -11,20 +12,26 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.util.Set;
 
 /**
  * The conventions every response shares, applied at the HTTP layer so that they hold for JAX-RS
  * resources, framework endpoints and unmatched routes alike: request id, security headers, the origin
- * lock, CORS, the body-size limit, the request's log line and metrics ({@link RequestLog}), and a
- * problem+json 404 for unknown routes.
+ * lock, CORS, the JSON-only rule for request bodies (415), the body-size limit counted on the bytes
+ * received (413), the request's log line and metrics ({@link RequestLog}), and a problem+json 404 for
+ * unknown routes.
  *
- * <p>Order matters: the {@link OriginLock} is the first decision taken — before CORS preflights, the
+ * <p>Order matters: the {@link OriginLock} is the first decision taken — before CORS preflights, the 415 and
  * 413, the 404/405 of unknown routes and every JAX-RS filter (rate limiting included) — so a call that did
  * not come through CloudFront touches no store and counts against no client's limit. It still gets a
  * request id and one access-log line (status 403), which is how operators see direct calls.
  */
 @ApplicationScoped
 public class HttpConventions {
+
+    /** Methods whose requests carry a body here; a GET's or OPTIONS' body is never read by any route. */
+    private static final Set<HttpMethod> CAN_CARRY_A_BODY = Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH,
+            HttpMethod.DELETE);
 
     private final CorsPolicy cors;
     private final RequestLog requestLog;
@@ -103,12 +110,81 @@ public class HttpConventions {
         }
 
         String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
-        if (length != null && tooLarge(length)) {
-            ProblemResponses.send(response, Problem.of(413, "payload-too-large", "Payload Too Large",
-                    "The body may be at most " + maxBodyBytes + " bytes", request.path(), requestId));
+        boolean chunked = request.headers().contains(HttpHeaders.TRANSFER_ENCODING);
+        boolean json = JsonMediaTypes.isJson(request.getHeader(HttpHeaders.CONTENT_TYPE));
+        if ((chunked || declaresContent(length)) && !json) {
+            // A browser sends a body without Content-Type, or as text/plain or a form, cross-site without a
+            // preflight; refusing it here means such a forged call never reaches a limit, a store or a hash.
+            ProblemResponses.send(response, Problem.of(415, "unsupported-media-type", "Unsupported Media Type",
+                    "Send the body as application/json", request.path(), requestId));
             return;
         }
-        rc.next();
+        if (json) {
+            // The contract takes application/*+json as JSON; the routes declare application/json, so every
+            // member of the family is presented to them as that one type.
+            request.headers().set(HttpHeaders.CONTENT_TYPE, "application/json");
+        }
+        if (length != null) {
+            if (tooLarge(length)) {
+                refuseTooLarge(request, response, requestId);
+                return;
+            }
+            // The HTTP codec delivers exactly Content-Length bytes: the header is the count.
+            rc.next();
+        } else if (!request.isEnded() && (chunked || CAN_CARRY_A_BODY.contains(request.method()))) {
+            readCounted(rc, requestId);
+        } else {
+            rc.next();
+        }
+    }
+
+    /**
+     * Reads a body of undeclared length (chunked, or HTTP/2 without content-length) here, counting the bytes
+     * as they arrive, so the limit holds for what is received and not only for what a header claims. The
+     * body is handed on through {@link RoutingContext#setBody}, where Quarkus REST takes it instead of
+     * reading the request again. Cost: such a body is buffered once (at most the limit) before the route
+     * runs. Hazard: a chunk that arrived before the handler was set would be lost; Quarkus keeps the request
+     * paused until a handler reads it, and this one is set before the request is resumed.
+     */
+    @SuppressWarnings("deprecation") // RoutingContext.setBody is how a read body reaches Quarkus REST on Vert.x 4
+    private void readCounted(RoutingContext rc, String requestId) {
+        HttpServerRequest request = rc.request();
+        if ("100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))) {
+            rc.response().writeContinue();
+        }
+        Buffer body = Buffer.buffer();
+        request.handler(chunk -> {
+            if (rc.response().ended()) {
+                return; // already refused: dropped until the connection closes
+            }
+            if ((long) body.length() + chunk.length() > maxBodyBytes) {
+                refuseTooLarge(request, rc.response(), requestId);
+                return;
+            }
+            body.appendBuffer(chunk);
+        });
+        request.endHandler(ignored -> {
+            if (!rc.response().ended()) {
+                rc.setBody(body);
+                rc.next();
+            }
+        });
+        request.resume();
+    }
+
+    private void refuseTooLarge(HttpServerRequest request, HttpServerResponse response, String requestId) {
+        // The client may still be sending; closing after the answer stops it without reading the rest.
+        response.putHeader(HttpHeaders.CONNECTION, "close");
+        ProblemResponses.send(response, Problem.of(413, "payload-too-large", "Payload Too Large",
+                "The body may be at most " + maxBodyBytes + " bytes", request.path(), requestId));
+    }
+
+    private static boolean declaresContent(String contentLength) {
+        try {
+            return contentLength != null && Long.parseLong(contentLength.trim()) > 0;
+        } catch (NumberFormatException e) {
+            return true; // refused as too large below in any case
+        }
     }
 
     private boolean tooLarge(String contentLength) {

@@ -78,10 +78,20 @@ public class ProblemMappers {
             case 406 -> "This route answers application/json only";
             default -> status >= 500 ? "The request could not be completed; quote the requestId" : safeMessage(e);
         };
+        String allow = null;
+        if (status == 405) {
+            allow = original.getHeaderString(HttpHeaders.ALLOW);
+            if (allow == null || allow.isBlank()) {
+                allow = String.join(", ", routes.allowedMethods(uri.getPath()));
+            }
+            if (allow.isBlank()) {
+                // A 405 must name what is allowed (RFC 9110 §15.5.6); a path no route answers is not found.
+                return webApplication(new WebApplicationException(404), headers, uri);
+            }
+        }
         Response.ResponseBuilder builder = build(problem(status, slug, detail, headers, uri));
-        copyHeader(original, builder, HttpHeaders.ALLOW);
-        if (status == 405 && original.getHeaderString(HttpHeaders.ALLOW) == null) {
-            builder.header(HttpHeaders.ALLOW, String.join(", ", routes.allowedMethods(uri.getPath())));
+        if (allow != null) {
+            builder.header(HttpHeaders.ALLOW, allow);
         }
         copyHeader(original, builder, HttpHeaders.WWW_AUTHENTICATE);
         copyHeader(original, builder, HttpHeaders.RETRY_AFTER);
@@ -102,7 +112,10 @@ public class ProblemMappers {
     @ServerExceptionMapper(priority = 1)
     public Response malformedJson(JsonProcessingException e, HttpHeaders headers, UriInfo uri) {
         Problem problem;
-        if (e instanceof JsonParseException) {
+        if (e instanceof JsonParseException && String.valueOf(e.getOriginalMessage()).startsWith("Duplicate field")) {
+            // StrictJsonReading: which value was meant is unknowable, so neither is taken.
+            problem = problem(400, "malformed-json", "An object in the body gives the same key twice", headers, uri);
+        } else if (e instanceof JsonParseException) {
             problem = problem(400, "malformed-json", "The body is not valid JSON", headers, uri);
         } else if (e instanceof UnrecognizedPropertyException unknown) {
             problem = problem(400, "validation-failed", "The body has a field this route does not know", headers, uri)

@@ -26,13 +26,24 @@ public class RouteTable {
     private volatile List<Route> routes;
 
     public Set<String> allowedMethods(String path) {
+        String routed = routable(path);
         Set<String> allowed = new TreeSet<>();
         for (Route route : routes()) {
-            if (route.path().matcher(path).matches()) {
+            if (route.path().matcher(routed).matches()) {
                 allowed.add(route.method());
             }
         }
         return allowed;
+    }
+
+    /**
+     * The path as Quarkus REST matches it: without matrix parameters ({@code ;jsessionid=1}), with repeated
+     * slashes folded and without a trailing slash — otherwise a 405 it raised for such a path would find
+     * no route here and name no method.
+     */
+    static String routable(String path) {
+        String folded = path.replaceAll(";[^/]*", "").replaceAll("/{2,}", "/");
+        return folded.length() > 1 && folded.endsWith("/") ? folded.substring(0, folded.length() - 1) : folded;
     }
 
     private List<Route> routes() {

@@ -21,11 +21,23 @@ public class RouteTemplates {
     public void remember(RoutingContext rc, ResourceInfo info) {
         Method method = info.getResourceMethod();
         if (method != null) {
-            Route route = ROUTES.computeIfAbsent(method,
-                    m -> new Route(template(info.getResourceClass(), m), service(info.getResourceClass())));
+            Route route = route(info);
             rc.put(RequestLog.ROUTE_KEY, route.template());
             rc.put(RequestLog.SERVICE_KEY, route.service());
         }
+    }
+
+    /**
+     * The template of the matched resource method: one name for every spelling of a path that reaches it
+     * ({@code /v1/posts} and {@code /v1/posts/} alike). Only for filters that run after matching.
+     */
+    public static String of(ResourceInfo info) {
+        return route(info).template();
+    }
+
+    private static Route route(ResourceInfo info) {
+        return ROUTES.computeIfAbsent(info.getResourceMethod(),
+                m -> new Route(template(info.getResourceClass(), m), service(info.getResourceClass())));
     }
 
     /** The function a route belongs to (io.paddock.feed.* → feed): its metrics' Service, locally too. */

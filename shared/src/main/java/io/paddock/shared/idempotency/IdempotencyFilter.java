@@ -4,11 +4,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.paddock.shared.auth.Caller;
 import io.paddock.shared.auth.Principal;
 import io.paddock.shared.http.Problem;
+import io.paddock.shared.http.RouteTemplates;
 import io.paddock.shared.http.ServiceUnavailable;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
+import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import java.io.ByteArrayInputStream;
@@ -19,6 +21,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
@@ -29,7 +32,8 @@ import org.jboss.resteasy.reactive.server.ServerResponseFilter;
  * The contract's optional {@code Idempotency-Key} on mutations: the same key and request within 24 h
  * returns the first response (status and body, byte for byte) without doing the work again; the same
  * key with a different request is a 422; while the first is still running, 409 with Retry-After.
- * Keys are scoped to the caller (user, else client address), the method and the path. Runs after the
+ * Keys are scoped to the caller (user, else client address), the method and the route template; the
+ * path's values, query and body make the request's fingerprint. Runs after the
  * limit step, so replays still count against the caller's limits. 5xx answers are not kept: a retry
  * of a failed request does the work.
  */
@@ -62,7 +66,7 @@ public class IdempotencyFilter {
     }
 
     @ServerRequestFilter(priority = Priorities.USER + 100)
-    public Optional<Response> claim(ContainerRequestContext request) throws IOException {
+    public Optional<Response> claim(ContainerRequestContext request, ResourceInfo route) throws IOException {
         String key = request.getHeaderString(HEADER);
         if (key == null || !MUTATIONS.contains(request.getMethod())
                 || request.getUriInfo().getPath().startsWith(NOT_KEPT)) {
@@ -74,10 +78,14 @@ public class IdempotencyFilter {
         }
         byte[] body = request.hasEntity() ? request.getEntityStream().readAllBytes() : new byte[0];
         request.setEntityStream(new ByteArrayInputStream(body));
-        String path = request.getUriInfo().getRequestUri().getRawPath();
+        // Scoped by the route template, not the raw path: /v1/posts and /v1/posts/ are one route, and a
+        // retry that spells the path differently must find the first answer rather than do the work again.
+        // The path's values (which post, which user) are part of the request, so of its fingerprint.
+        String template = RouteTemplates.of(route);
+        String pathValues = json.writeValueAsString(new TreeMap<>(request.getUriInfo().getPathParameters()));
         String query = Optional.ofNullable(request.getUriInfo().getRequestUri().getRawQuery()).orElse("");
-        String pk = subject() + "|" + request.getMethod() + " " + path + "|" + key;
-        String fingerprint = sha256(request.getMethod() + "\n" + path + "?" + query + "\n", body);
+        String pk = subject() + "|" + request.getMethod() + " " + template + "|" + key;
+        String fingerprint = sha256(request.getMethod() + "\n" + template + "\n" + pathValues + "\n" + query + "\n", body);
         IdempotencyKeys.Claim claim;
         try {
             claim = keys.claim(pk, fingerprint);
