@@ -24,7 +24,9 @@ import java.util.regex.Pattern;
  * ASCII host name is accepted.</li>
  * <li>Handles are {@code ^[a-z0-9_]{3,30}$} as given: nothing is silently rewritten.</li>
  * <li>Display names are optional, trimmed, NFC-normalised, 1 to 100 code points, without control
- * characters or the bidirectional overrides that make a name display as something else.</li>
+ * characters, zero-width characters or bidirectional formatting characters (every Unicode format
+ * character but a zero-width joiner inside an emoji sequence), which make a name display as something
+ * else or look like another one.</li>
  * </ul>
  */
 public final class AccountRules {
@@ -125,8 +127,8 @@ public final class AccountRules {
         if (name.isEmpty()) {
             return Optional.of("must not be blank when given");
         }
-        if (name.codePoints().anyMatch(AccountRules::controlOrBidiOverride)) {
-            return Optional.of("must not contain control characters or bidirectional overrides");
+        if (hasHiddenOrControl(name)) {
+            return Optional.of("must not contain control, zero-width or bidirectional formatting characters");
         }
         if (name.codePointCount(0, name.length()) > DISPLAY_NAME_MAX) {
             return Optional.of("must be at most " + DISPLAY_NAME_MAX + " characters long");
@@ -150,10 +152,39 @@ public final class AccountRules {
         return errors;
     }
 
-    private static boolean controlOrBidiOverride(int cp) {
-        return Character.getType(cp) == Character.CONTROL
-                || (cp >= 0x202A && cp <= 0x202E)   // LRE, RLE, PDF, LRO, RLO
-                || (cp >= 0x2066 && cp <= 0x2069);  // LRI, RLI, FSI, PDI
+    /**
+     * Control characters, line and paragraph separators, and every format character (Unicode category Cf):
+     * the bidirectional embeddings, overrides, isolates and marks (U+202A–202E, U+2066–2069, U+200E/200F,
+     * U+061C), the zero-width space, non-joiner and joiner (U+200B–200D), the word joiner and invisible
+     * operators (U+2060–2064), the byte-order mark (U+FEFF), soft hyphen and tag characters. They make a
+     * name display as something it is not, or look identical to another one. One exception: a zero-width
+     * joiner between two emoji, which is how emoji such as a family or a profession are written.
+     */
+    static boolean hiddenOrControlAt(int[] cps, int i) {
+        int cp = cps[i];
+        int type = Character.getType(cp);
+        if (type == Character.CONTROL || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR) {
+            return true;
+        }
+        if (type != Character.FORMAT) {
+            return false;
+        }
+        return !(cp == 0x200D && i > 0 && i + 1 < cps.length && emojiPart(cps[i - 1])
+                && Character.isExtendedPictographic(cps[i + 1]));
+    }
+
+    private static boolean emojiPart(int cp) {
+        return Character.isExtendedPictographic(cp) || Character.isEmojiModifier(cp) || cp == 0xFE0F;
+    }
+
+    private static boolean hasHiddenOrControl(String name) {
+        int[] cps = name.codePoints().toArray();
+        for (int i = 0; i < cps.length; i++) {
+            if (hiddenOrControlAt(cps, i)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static boolean hasUnpairedSurrogate(String s) {

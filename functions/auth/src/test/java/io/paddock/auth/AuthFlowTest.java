@@ -115,7 +115,14 @@ class AuthFlowTest {
         long reset = Long.parseLong(first.header("X-RateLimit-Reset"));
         assertTrue(reset >= 1 && reset <= 60, "reset " + reset);
         assertEquals("\"auth\";r=19;t=" + reset, first.header("RateLimit"));
-        from(ip).when().get("/v1/auth/jwks.json").then().statusCode(200).header("X-RateLimit-Remaining", "18");
+        // The key set is publicly cacheable: the policy only, no per-caller values (contract v1.1, issue 13
+        // finding 8) — but the request still counted, as the next answer shows.
+        from(ip).when().get("/v1/auth/jwks.json").then().statusCode(200)
+                .header("RateLimit-Policy", org.hamcrest.Matchers.notNullValue())
+                .header("X-RateLimit-Remaining", org.hamcrest.Matchers.nullValue())
+                .header("RateLimit", org.hamcrest.Matchers.nullValue());
+        login(ip, newHandle() + "@example.com", "whatever-password").then().statusCode(401)
+                .header("X-RateLimit-Remaining", "17");
     }
 
     @Test

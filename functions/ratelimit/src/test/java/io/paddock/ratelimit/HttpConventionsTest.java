@@ -204,6 +204,64 @@ class HttpConventionsTest {
                 .header("Access-Control-Allow-Origin", nullValue());
     }
 
+    // Issue 13, finding 8: every route answers CORS, so every answer varies on Origin (contract v1.1).
+
+    @Test
+    void everyAnswerVariesOnOriginWhetherTheRequestHadOneOrNot() {
+        for (String origin : new String[] {null, "http://localhost:5173", "https://evil.example"}) {
+            var request = given();
+            if (origin != null) {
+                request.header("Origin", origin);
+            }
+            // A public-ish GET, a personal GET that varies on Authorization too, an unknown route and a 415.
+            assertTrue(varyFields(request.when().get("/v1/health")).contains("origin"), "health, Origin " + origin);
+            var personal = given().header("X-Forwarded-For", "198.51.100.77");
+            if (origin != null) {
+                personal.header("Origin", origin);
+            }
+            var standing = personal.when().get("/v1/rate-limits");
+            assertEquals(200, standing.statusCode());
+            var fields = varyFields(standing);
+            assertTrue(fields.contains("origin") && fields.contains("authorization"), "rate-limits: " + fields);
+            assertEquals(1, fields.stream().filter("origin"::equals).count(), "Origin named once: " + fields);
+            assertTrue(varyFields(given().when().get("/v1/nope")).contains("origin"));
+        }
+    }
+
+    private static java.util.List<String> varyFields(io.restassured.response.Response response) {
+        return java.util.Arrays.stream(allValues(response, "Vary").split(",")).map(String::strip)
+                .map(String::toLowerCase).filter(v -> !v.isEmpty()).toList();
+    }
+
+    // Issue 13, finding 11: request lines and headers over the limits are the contract's problems, not bare.
+
+    // The 414 cannot be reached from here: the Lambda mock event server in front of these tests is a Vert.x
+    // server with the default 4 KiB request-line limit (it reads quarkus.http.limits.max-header-size but not
+    // max-initial-line-length), so it answers a bare 414 itself long before HttpConventions' 16 KiB limit.
+
+    @Test
+    void oversizedHeadersAreA431ProblemWithTheUsualHeaders() {
+        var request = given().header("X-Request-Id", "big-headers-1");
+        for (int i = 0; i < 6; i++) {
+            request.header("X-Padding-" + i, "p".repeat(4000));
+        }
+        request.when().get("/v1/health")
+                .then().statusCode(431)
+                .contentType(PROBLEM)
+                .header("X-Request-Id", "big-headers-1")
+                .header("X-Content-Type-Options", "nosniff")
+                .header("Cache-Control", "no-store")
+                .body("status", equalTo(431))
+                .body("type", containsString("/problems/request-header-fields-too-large"))
+                .body("requestId", equalTo("big-headers-1"));
+        // 16 KB of headers together are still served.
+        var fine = given();
+        for (int i = 0; i < 4; i++) {
+            fine.header("X-Padding-" + i, "p".repeat(4000));
+        }
+        fine.when().get("/v1/health").then().statusCode(200);
+    }
+
     // Issue 13: strict request bodies on every route (contract v1.1, "Bodies").
 
     /** Finding 7: a cross-site "simple" POST may carry no Content-Type at all; it never reaches the route. */

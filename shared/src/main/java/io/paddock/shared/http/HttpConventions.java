@@ -17,7 +17,8 @@ import java.util.Set;
 /**
  * The conventions every response shares, applied at the HTTP layer so that they hold for JAX-RS
  * resources, framework endpoints and unmatched routes alike: request id, security headers, the origin
- * lock, CORS, the JSON-only rule for request bodies (415), the body-size limit counted on the bytes
+ * lock, CORS ({@code Vary: Origin} on every answer), the request-line and header-size limits (414, 431), the
+ * JSON-only rule for request bodies (415), the body-size limit counted on the bytes
  * received (413), the request's log line and metrics ({@link RequestLog}), and a problem+json 404 for
  * unknown routes.
  *
@@ -32,6 +33,17 @@ public class HttpConventions {
     /** Methods whose requests carry a body here; a GET's or OPTIONS' body is never read by any route. */
     private static final Set<HttpMethod> CAN_CARRY_A_BODY = Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH,
             HttpMethod.DELETE);
+
+    /**
+     * The longest request line (method, target, version) and the most header bytes (names, values and
+     * their separators) a request may have; over them: 414 and 431 problems from {@link #handle}. The HTTP
+     * server's own limits ({@code quarkus.http.limits.max-initial-line-length} and {@code max-header-size})
+     * are set above these, because what Vert.x itself refuses it answers bare (status only: no body, no
+     * request id, no security headers) before any handler of ours runs, and Quarkus offers no hook into it.
+     */
+    public static final int MAX_REQUEST_LINE_BYTES = 16 * 1024;
+    public static final int MAX_HEADER_BYTES = 20 * 1024;
+    private static final int MAX_INSTANCE_LENGTH = 256;
 
     private final CorsPolicy cors;
     private final RequestLog requestLog;
@@ -70,6 +82,10 @@ public class HttpConventions {
         // Downstream (JAX-RS mappers, resources) read the one id from the request itself.
         request.headers().set(RequestIds.HEADER, requestId);
         response.putHeader(RequestIds.HEADER, requestId);
+        // Every route answers CORS, so every answer depends on Origin, whether this request had one or not: a
+        // shared cache must not hand an answer without CORS headers to a browser that needs them. Added when
+        // the headers are written, so a route's own Vary (Authorization) does not replace it.
+        rc.addHeadersEndHandler(ignored -> varyOnOrigin(response));
         securityHeaders(request, response);
         requestLog.started(rc, requestId, started);
         rc.addBodyEndHandler(ignored -> requestLog.finished(rc));
@@ -90,8 +106,18 @@ public class HttpConventions {
             response.putHeader("Access-Control-Allow-Origin", origin);
             response.putHeader("Access-Control-Expose-Headers", CorsPolicy.EXPOSED_HEADERS);
         }
-        if (origin != null) {
-            response.headers().add(HttpHeaders.VARY, "Origin");
+        if (requestLineLength(request) > MAX_REQUEST_LINE_BYTES) {
+            response.putHeader(HttpHeaders.CONNECTION, "close");
+            ProblemResponses.send(response, Problem.of(414, "uri-too-long", "URI Too Long",
+                    "The request line may be at most " + MAX_REQUEST_LINE_BYTES + " bytes", shortPath(request), requestId));
+            return;
+        }
+        if (headerBytes(request) > MAX_HEADER_BYTES) {
+            response.putHeader(HttpHeaders.CONNECTION, "close");
+            ProblemResponses.send(response, Problem.of(431, "request-header-fields-too-large",
+                    "Request Header Fields Too Large", "The request headers may be at most " + MAX_HEADER_BYTES
+                            + " bytes together", shortPath(request), requestId));
+            return;
         }
         if (request.method() == HttpMethod.OPTIONS && origin != null
                 && request.getHeader("Access-Control-Request-Method") != null) {
@@ -177,6 +203,39 @@ public class HttpConventions {
         response.putHeader(HttpHeaders.CONNECTION, "close");
         ProblemResponses.send(response, Problem.of(413, "payload-too-large", "Payload Too Large",
                 "The body may be at most " + maxBodyBytes + " bytes", request.path(), requestId));
+    }
+
+    static void varyOnOrigin(HttpServerResponse response) {
+        for (String vary : response.headers().getAll(HttpHeaders.VARY)) {
+            for (String field : vary.split(",")) {
+                String name = field.strip();
+                if (name.equalsIgnoreCase("Origin") || name.equals("*")) {
+                    return;
+                }
+            }
+        }
+        response.headers().add(HttpHeaders.VARY, "Origin");
+    }
+
+    /** As the HTTP/1.1 codec counts it: {@code METHOD SP request-target SP HTTP/1.1}. */
+    private static int requestLineLength(HttpServerRequest request) {
+        String uri = request.uri();
+        return request.method().name().length() + 1 + (uri == null ? 0 : uri.length()) + 9;
+    }
+
+    /** Every header line with its {@code ": "} and CRLF; header bytes are ISO-8859-1, so one char is one byte. */
+    private static long headerBytes(HttpServerRequest request) {
+        long total = 0;
+        for (var header : request.headers()) {
+            total += header.getKey().length() + 2L + header.getValue().length() + 2L;
+        }
+        return total;
+    }
+
+    /** The path for a problem's {@code instance}, cut short: an oversized request is not echoed back whole. */
+    private static String shortPath(HttpServerRequest request) {
+        String path = request.path();
+        return path == null || path.length() <= MAX_INSTANCE_LENGTH ? path : path.substring(0, MAX_INSTANCE_LENGTH);
     }
 
     private static boolean declaresContent(String contentLength) {
