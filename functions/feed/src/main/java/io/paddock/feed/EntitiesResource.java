@@ -4,6 +4,7 @@ import io.paddock.feed.FeedDocuments.EntityCreated;
 import io.paddock.shared.auth.Caller;
 import io.paddock.shared.auth.Principal;
 import io.paddock.shared.http.ServiceUnavailable;
+import io.paddock.shared.http.StorableText.Storable;
 import io.paddock.shared.ratelimit.Category;
 import io.paddock.shared.ratelimit.RateLimited;
 import jakarta.validation.Valid;
@@ -33,9 +34,9 @@ public class EntitiesResource {
 
     public record NewEntity(
             @NotNull(message = "is required") @Pattern(regexp = "(?s).*\\S.*", message = "must not be blank")
-            @Size(max = 40, message = "must be at most 40 characters") String kind,
+            @Size(max = 40, message = "must be at most 40 characters") @Storable String kind,
             @NotNull(message = "is required") @Pattern(regexp = "(?s).*\\S.*", message = "must not be blank")
-            @Size(max = 200, message = "must be at most 200 characters") String name) {
+            @Size(max = 200, message = "must be at most 200 characters") @Storable String name) {
     }
 
     private final Caller caller;

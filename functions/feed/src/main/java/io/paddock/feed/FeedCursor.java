@@ -1,6 +1,7 @@
 package io.paddock.feed;
 
 import io.paddock.shared.http.Problem;
+import io.paddock.shared.http.StorableText;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -37,7 +38,11 @@ public record FeedCursor(Instant createdAt, UUID id) {
             if (!m.matches()) {
                 throw new IllegalArgumentException("shape");
             }
-            return new FeedCursor(Instant.EPOCH.plus(Long.parseLong(m.group(1)), ChronoUnit.MICROS), UUID.fromString(m.group(2)));
+            Instant createdAt = Instant.EPOCH.plus(Long.parseLong(m.group(1)), ChronoUnit.MICROS);
+            if (!StorableText.saneInstant(createdAt)) {
+                throw new IllegalArgumentException("out of range"); // no post lies outside; the store would refuse it
+            }
+            return new FeedCursor(createdAt, UUID.fromString(m.group(2)));
         } catch (IllegalArgumentException | ArithmeticException e) {
             throw Problem.invalid("A query parameter is invalid",
                     List.of(new Problem.FieldError("cursor", "is not a cursor this API issued")));

@@ -5,6 +5,7 @@ import io.paddock.shared.auth.Caller;
 import io.paddock.shared.auth.Principal;
 import io.paddock.shared.http.QueryParams;
 import io.paddock.shared.http.ServiceUnavailable;
+import io.paddock.shared.http.StorableText.Storable;
 import io.paddock.shared.ratelimit.Category;
 import io.paddock.shared.ratelimit.RateLimited;
 import jakarta.validation.Valid;
@@ -40,7 +41,7 @@ public class PostsResource {
 
     public record NewPost(
             @NotNull(message = "is required") @Pattern(regexp = "(?s).*\\S.*", message = "must not be blank")
-            @Size(max = 5000, message = "must be at most 5000 characters") String body,
+            @Size(max = 5000, message = "must be at most 5000 characters") @Storable String body,
             @Size(max = MAX_TARGETS, message = "must name at most " + MAX_TARGETS + " entities")
             List<@NotNull(message = "must be entity ids") UUID> targetEntityIds) {
     }

@@ -49,6 +49,7 @@ public class AnalyticsResource {
     public Response ctr(@QueryParam("itemId") String itemId, @QueryParam("from") String from, @QueryParam("to") String to,
             @QueryParam("limit") String limit) {
         Principal admin = caller.requireRole(Principal.ADMIN);
+        QueryParams.storable("itemId", itemId);
         if (itemId != null && (itemId.isBlank() || itemId.length() > 200)) {
             throw QueryParams.invalid("itemId", "must be 1 to 200 characters");
         }
@@ -70,6 +71,7 @@ public class AnalyticsResource {
     public Response funnel(@QueryParam("surface") String surface, @QueryParam("from") String from,
             @QueryParam("to") String to) {
         Principal admin = caller.requireRole(Principal.ADMIN);
+        QueryParams.storable("surface", surface);
         if (surface != null && (surface.isBlank() || surface.length() > 64)) {
             throw QueryParams.invalid("surface", "must be 1 to 64 characters");
         }

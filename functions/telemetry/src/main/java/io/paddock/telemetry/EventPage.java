@@ -2,6 +2,7 @@ package io.paddock.telemetry;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonRawValue;
+import io.paddock.shared.http.StorableText;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
@@ -45,6 +46,9 @@ public record EventPage(List<Item> items, String nextCursor) {
                     throw new IllegalArgumentException();
                 }
                 Instant at = Instant.ofEpochMilli(Long.parseLong(parts[1])).plusNanos(nanos);
+                if (!StorableText.saneInstant(at)) {
+                    throw new IllegalArgumentException(); // no stored event lies outside; the store would refuse it
+                }
                 UUID id = UUID.fromString(parts[3]);
                 if (!parts[3].equals(id.toString())) {
                     throw new IllegalArgumentException();

@@ -2,6 +2,7 @@ package io.paddock.telemetry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.paddock.shared.http.Problem;
+import io.paddock.shared.http.StorableText;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,8 +26,8 @@ public final class EventValidator {
     }
 
     /** Events may be dated from 2000 up to the end of 2100: outside that no clock drifted, the value is garbage. */
-    static final Instant EARLIEST = Instant.parse("2000-01-01T00:00:00Z");
-    static final Instant END = Instant.parse("2101-01-01T00:00:00Z");
+    static final Instant EARLIEST = StorableText.EARLIEST;
+    static final Instant END = StorableText.END;
 
     /** A body full of bad text is named this far, not further: the client needs the kind, not every spot. */
     static final int MAX_FIELD_ERRORS = 20;
@@ -110,20 +111,9 @@ public final class EventValidator {
         }
     }
 
-    /** Why PostgreSQL cannot keep {@code text} as it is, or null when it can. */
+    /** Why PostgreSQL cannot keep {@code text} as it is, or null when it can: the shared check. */
     static String unstorable(String text) {
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c == '\0') {
-                return "a NUL character (U+0000)";
-            }
-            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
-                i++; // a pair: one code point beyond the BMP, stored fine
-            } else if (Character.isSurrogate(c)) {
-                return "an unpaired surrogate (invalid Unicode)";
-            }
-        }
-        return null;
+        return StorableText.problem(text);
     }
 
     /**

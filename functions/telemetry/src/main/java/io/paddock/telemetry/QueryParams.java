@@ -25,6 +25,10 @@ final class QueryParams {
         return io.paddock.shared.http.QueryParams.uuid(name, raw);
     }
 
+    static String storable(String name, String raw) {
+        return io.paddock.shared.http.QueryParams.storable(name, raw);
+    }
+
     static EventPage.Cursor cursor(String raw) {
         if (raw == null) {
             return null;

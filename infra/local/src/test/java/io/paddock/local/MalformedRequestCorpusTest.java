@@ -36,7 +36,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A generated corpus of bad requests over every route of template.yaml — wrong methods, broken JSON,
  * duplicate keys, missing or wrong Content-Type, chunked oversize bodies, wrong types, huge values,
- * unicode edge cases, header abuse, path traversal, SQL-injection strings —
+ * unicode edge cases, NUL and unpaired surrogates, instants and cursors outside any sane range, header abuse,
+ * path traversal, SQL-injection strings —
  * with and without a valid token: not one answer is a 5xx, and every error is problem+json.
  */
 @QuarkusTest
@@ -59,12 +60,37 @@ class MalformedRequestCorpusTest {
             "{\"type\":\"like\",\"type\":\"report\"}", "{\"events\":[{\"type\":\"click\",\"type\":\"open\"}]}",
             "{\"refreshToken\":\"a\",\"refreshToken\":\"b\"}", "{\"body\":\"x\",\"targetEntityIds\":[],\"body\":\"y\"}");
 
+    /**
+     * Issue 13, finding 4: text PostgreSQL cannot store, in otherwise valid bodies of each route (it was a 503).
+     * Sent as well with an admin's token, so that every route gets past authentication to its validation.
+     */
+    static final List<String> POISON_BODIES = List.of(
+            "{\"body\":\"hello\\u0000world\"}", "{\"body\":\"lone \\udc00 low\"}",
+            "{\"kind\":\"topic\\u0000\",\"name\":\"Chess \\ud83d\"}", "{\"type\":\"like\\u0000\"}",
+            "{\"email\":\"a\\u0000@example.com\",\"password\":\"long enough \\ud800\",\"handle\":\"nul_user\",\"displayName\":\"N\\u0000\"}",
+            "{\"anonymousId\":\"an-\\u0000\",\"events\":[{\"eventId\":\"" + UUID.randomUUID()
+                    + "\",\"type\":\"click\",\"itemId\":\"x\\udbff\",\"occurredAt\":\"2026-01-01T00:00:00Z\"}]}");
+
     static final List<String> PATH_VALUES = List.of("..%2F..%2Fetc%2Fpasswd", "%00", "'%20OR%201%3D1--", "%F0%9F%92%A9",
             "a".repeat(3000), "00000000-0000-0000-0000-00000000000g", "%252e%252e", "NULL", "-1", "ip:999.999.1.1");
 
     static final List<String> QUERIES = List.of("limit=-1", "limit=99999999999999999999", "limit=%00", "cursor=%3Cscript%3E",
             "cursor=" + "A".repeat(5000), "from=not-a-date&to=also-not", "userId=%27%20OR%201%3D1", "itemId=" + "x".repeat(3000),
             "type=impression&type=click", "surface=%E2%80%AE");
+
+    /**
+     * Issue 13, finding 4, sent with an admin's token: NUL and a lone surrogate's bytes in text parameters (503),
+     * instants past the long range (500) or outside the years 2000-2100, and cursors naming such instants (500/503).
+     */
+    static final List<String> POISON_QUERIES = List.of("itemId=post%00x&surface=home%00", "itemId=%ED%A0%80&surface=%ED%B0%80",
+            "from=-999999999-01-01T00:00:00Z", "to=%2B999999999-12-31T23:59:59Z",
+            "from=1999-12-31T23:59:59Z&to=2101-01-01T00:00:00Z",
+            "cursor=" + cursor("f1.999999999999999999." + UUID.randomUUID()),
+            "cursor=" + cursor("e1|" + Long.MAX_VALUE + "|999999|" + UUID.randomUUID()),
+            "cursor=" + cursor("e1|9405417600000000|0|" + UUID.randomUUID()));
+
+    /** Replaced, when sent, by one of a pool of admins' tokens (the corpus is built before any token exists). */
+    static final String ADMIN = "Bearer {admin}";
 
     private static final AtomicInteger NEXT_IP = new AtomicInteger(1 + (int) (System.nanoTime() % 60_000));
 
@@ -80,6 +106,10 @@ class MalformedRequestCorpusTest {
         for (int i = 0; i < 40; i++) {
             userTokens.add(tokens.issue(newUser(i % 10 == 0 ? "admin" : "user"), i % 10 == 0 ? "admin" : "user").token());
         }
+        List<String> adminTokens = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            adminTokens.add(tokens.issue(newUser("admin"), "admin").token());
+        }
         List<BadRequest> corpus = corpus();
         assertTrue(corpus.size() >= 1000, "corpus of " + corpus.size());
         Map<String, Integer> statuses = new TreeMap<>();
@@ -94,7 +124,8 @@ class MalformedRequestCorpusTest {
             if (n++ % 2 == 0 && !bad.headers().containsKey("Authorization")) {
                 request.header("Authorization", "Bearer " + userTokens.get(n % userTokens.size()));
             }
-            bad.headers().forEach(request::header);
+            String admin = "Bearer " + adminTokens.get(n % adminTokens.size());
+            bad.headers().forEach((name, value) -> request.header(name, value.equals(ADMIN) ? admin : value));
             if (bad.contentType() != null) {
                 request.contentType(bad.contentType());
             }
@@ -199,6 +230,12 @@ class MalformedRequestCorpusTest {
                 corpus.add(new BadRequest(route.method(), concrete(route.path(), 0), Map.of(),
                         hasBody ? "application/json" : null, hasBody ? body : null));
             }
+            for (String body : POISON_BODIES) {
+                for (Map<String, String> headers : List.of(Map.<String, String>of(), Map.of("Authorization", ADMIN))) {
+                    corpus.add(new BadRequest(route.method(), concrete(route.path(), 0), headers,
+                            hasBody ? "application/json" : null, hasBody ? body : null));
+                }
+            }
             for (String ct : List.of("text/plain", "application/xml", "multipart/form-data; boundary=x", "application/json; charset=latin-1")) {
                 corpus.add(new BadRequest(route.method(), concrete(route.path(), 0), Map.of(), ct, "{\"a\":1}"));
             }
@@ -215,6 +252,10 @@ class MalformedRequestCorpusTest {
             for (String query : QUERIES) {
                 corpus.add(new BadRequest(route.method(), concrete(route.path(), 0) + "?" + query, Map.of(),
                         hasBody ? "application/json" : null, hasBody ? "{}" : null));
+            }
+            for (String query : POISON_QUERIES) {
+                corpus.add(new BadRequest(route.method(), concrete(route.path(), 0) + "?" + query,
+                        Map.of("Authorization", ADMIN), hasBody ? "application/json" : null, hasBody ? "{}" : null));
             }
             for (Map<String, String> headers : List.of(
                     Map.of("Authorization", "Bearer " + "e".repeat(10_000)),
@@ -237,6 +278,11 @@ class MalformedRequestCorpusTest {
             }
         }
         return corpus;
+    }
+
+    /** A cursor in the shape the server issues (base64url of its text), whatever instant the text names. */
+    private static String cursor(String text) {
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.UTF_8));
     }
 
     /** A well-formed value for each path parameter, so the body and query are what is bad. */

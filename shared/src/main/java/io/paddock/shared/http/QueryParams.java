@@ -30,15 +30,34 @@ public final class QueryParams {
         throw invalid("limit", "must be a whole number from 1 to " + MAX_LIMIT);
     }
 
+    /** An RFC 3339 UTC timestamp in the years 2000 to 2100 ({@link StorableText#saneInstant}); null when absent. */
     public static Instant instant(String name, String raw) {
         if (raw == null) {
             return null;
         }
+        Instant at;
         try {
-            return Instant.parse(raw);
+            // RFC 3339 has no signed years; Java's parser reads them (+10000-…, -999999999-…).
+            if (raw.startsWith("+") || raw.startsWith("-")) {
+                throw new DateTimeParseException("signed year", raw, 0);
+            }
+            at = Instant.parse(raw);
         } catch (DateTimeParseException e) {
             throw invalid(name, "must be an RFC 3339 UTC timestamp");
         }
+        if (!StorableText.saneInstant(at)) {
+            throw invalid(name, StorableText.YEARS);
+        }
+        return at;
+    }
+
+    /** Free text in a parameter: NUL and unpaired surrogates are a 400 ({@link StorableText}); null passes. */
+    public static String storable(String name, String raw) {
+        String problem = StorableText.problem(raw);
+        if (problem != null) {
+            throw invalid(name, "must not contain " + problem);
+        }
+        return raw;
     }
 
     /** A UUID in its canonical text form (any case); anything else is a 400. */
