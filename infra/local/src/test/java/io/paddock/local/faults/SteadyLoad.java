@@ -519,7 +519,8 @@ final class SteadyLoad {
             Sample s = new Sample(kind, index, sentIn, answeredIn, sentAt, answeredAt, status,
                     r == null ? null : r.headers().firstValue("Retry-After").orElse(null),
                     r == null ? null : r.headers().firstValue("Content-Type").orElse(null),
-                    r != null && r.headers().firstValue("X-RateLimit-Limit").isPresent(),
+                    // RateLimit-Policy: on every limited answer, public ones included (those carry no per-caller values).
+                    r != null && r.headers().firstValue("RateLimit-Policy").isPresent(),
                     r != null && r.headers().firstValue("X-Request-Id").isPresent(), degraded, note == null ? "" : note);
             samples.add(s);
             return s;
@@ -689,7 +690,7 @@ final class SteadyLoad {
 
         /**
          * The contract's headers hold in an outage too: every answer carries X-Request-Id, and every answer
-         * of a limited route X-RateLimit-* (only one store is down here, so a layer of the limiter answers).
+         * of a limited route RateLimit-Policy (only one store is down here, so a layer of the limiter answers).
          */
         List<Sample> answersWithoutContractHeaders() {
             return samples.stream().filter(s -> s.status() != 0
