@@ -19,6 +19,9 @@ final class BenchDatabase {
                 .addDefaultSources() // META-INF/microprofile-config.properties of the shared library
                 .addDefaultInterceptors() // its ${ENV:default} expressions
                 .withMapping(PaddockConfig.class)
+                // The shipped file also holds the keys of the library's other mappings (observability,
+                // Sentry, telemetry), which a pool alone does not read.
+                .withValidateUnknown(false)
                 // "2s" is Quarkus' duration syntax; outside a Quarkus app its converter must be named
                 .withConverter(Duration.class, 200, new DurationConverter())
                 .withSources(new PropertiesConfigSource(settings, "benchmark", 500))
