@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.agroal.api.AgroalDataSource;
 import io.paddock.shared.config.PaddockConfig;
 import io.paddock.shared.iam.IamAuthTokens;
 import io.paddock.shared.resilience.StoreBreaker;
@@ -167,8 +166,19 @@ class RdsIamSignInTest {
         Instant later = SIGNED_AT.plus(IamAuthTokens.REFRESH_AFTER).plusSeconds(1);
         roleWithPasswordSignedAt(later); // the first token no longer opens anything
         now.set(later);
-        database.dataSource().flush(AgroalDataSource.FlushMode.ALL); // the pool must open a new connection
-        assertEquals(ROLE, whoAmI(database));
+        // Hold the pool's first connection (signed in with the old token) so the next acquire must open a new
+        // one. (Agroal's flush closes connections on its housekeeping thread, racing the next acquire.)
+        try (Connection first = database.dataSource().getConnection()) {
+            assertEquals(ROLE, currentUser(first));
+            assertEquals(ROLE, whoAmI(database));
+        }
+    }
+
+    private static String currentUser(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT current_user")) {
+            r.next();
+            return r.getString(1);
+        }
     }
 
     @Test
