@@ -115,6 +115,15 @@ class DeployedFunctionTest {
         long coldMs = (System.nanoTime() - startedNanos) / 1_000_000;
         System.out.println("DeployedFunctionTest: process start → first response " + coldMs
                 + " ms (cold start, JVM on this machine, no SnapStart)");
+        // Each probe has a fixed 1 s budget; on a loaded machine a cold JVM's first PostgreSQL sign-in can take
+        // longer. What this test proves is the zip and the runtime, so it asks again (a few times) when the
+        // first answer is "degraded", and says so.
+        for (int again = 1; again <= 5 && health.get("statusCode").asInt() == 503; again++) {
+            System.out.println("DeployedFunctionTest: health degraded on a cold JVM, asking again (" + again + "): "
+                    + health.get("body").asText());
+            Thread.sleep(1_000);
+            health = invoke("GET", "/v1/health");
+        }
         assertEquals(200, health.get("statusCode").asInt(), health.toString());
         JsonNode body = JSON.readTree(health.get("body").asText());
         assertEquals("ok", body.get("status").asText());
