@@ -589,7 +589,7 @@ final class SteadyLoad {
         }
     }
 
-    private static void insertUser(Database database, UUID id, String handle) {
+    static void insertUser(Database database, UUID id, String handle) {
         try (Connection c = database.dataSource().getConnection();
                 PreparedStatement s = c.prepareStatement(
                         "INSERT INTO users (id, email, handle, display_name, password_hash) VALUES (?, ?, ?, ?, '!fault')")) {
