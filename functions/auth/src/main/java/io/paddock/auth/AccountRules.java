@@ -1,6 +1,7 @@
 package io.paddock.auth;
 
 import io.paddock.shared.http.Problem.FieldError;
+import io.paddock.shared.http.StorableText;
 import java.nio.charset.StandardCharsets;
 import java.text.Normalizer;
 import java.util.ArrayList;
@@ -17,8 +18,7 @@ import java.util.regex.Pattern;
  * <li>Passwords follow NIST SP 800-63B: 8 to 128 characters counted as Unicode code points, any
  * printable character (spaces and emoji too), no composition rules, not one of the 1,000 most common
  * passwords. They are NFKC-normalised before hashing (800-63B §5.1.1.2), so "é" typed composed or
- * decomposed is the same password. Control characters and unpaired surrogates are refused: they
- * cannot be typed reliably and have no UTF-8 form.</li>
+ * decomposed is the same password. Control characters are refused: they cannot be typed reliably.</li>
  * <li>E-mail addresses are trimmed and their domain lower-cased; the local part keeps its case (the
  * database compares lower(email) for uniqueness and login). Only the common dot-atom form with an
  * ASCII host name is accepted.</li>
@@ -28,6 +28,8 @@ import java.util.regex.Pattern;
  * character but a zero-width joiner inside an emoji sequence), which make a name display as something
  * else or look like another one.</li>
  * </ul>
+ * Passwords and display names first pass the shared {@link StorableText} check (no NUL, no unpaired
+ * surrogate), with its wording, as text on every other route does.
  */
 public final class AccountRules {
 
@@ -91,8 +93,9 @@ public final class AccountRules {
 
     /** Why a new password is refused, or empty when it is acceptable. */
     public static Optional<String> passwordProblem(String password) {
-        if (hasUnpairedSurrogate(password)) {
-            return Optional.of("must be valid Unicode text (it has an unpaired surrogate)");
+        String unstorable = StorableText.problem(password);
+        if (unstorable != null) {
+            return Optional.of("must not contain " + unstorable);
         }
         if (password.codePoints().anyMatch(cp -> Character.getType(cp) == Character.CONTROL)) {
             return Optional.of("must not contain control characters");
@@ -120,8 +123,9 @@ public final class AccountRules {
         if (raw == null) {
             return Optional.empty();
         }
-        if (hasUnpairedSurrogate(raw)) {
-            return Optional.of("must be valid Unicode text (it has an unpaired surrogate)");
+        String unstorable = StorableText.problem(raw);
+        if (unstorable != null) {
+            return Optional.of("must not contain " + unstorable);
         }
         String name = normaliseDisplayName(raw);
         if (name.isEmpty()) {
@@ -181,21 +185,6 @@ public final class AccountRules {
         int[] cps = name.codePoints().toArray();
         for (int i = 0; i < cps.length; i++) {
             if (hiddenOrControlAt(cps, i)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    static boolean hasUnpairedSurrogate(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (Character.isHighSurrogate(c)) {
-                if (i + 1 >= s.length() || !Character.isLowSurrogate(s.charAt(i + 1))) {
-                    return true;
-                }
-                i++;
-            } else if (Character.isLowSurrogate(c)) {
                 return true;
             }
         }

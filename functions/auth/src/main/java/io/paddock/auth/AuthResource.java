@@ -112,7 +112,9 @@ public class AuthResource {
     @CustomDeserialization(StrictJson.class)
     @Operation(summary = "Exchange a refresh token for a new pair",
             description = "The presented token is spent. Presented again within the grace period (10 s) it gets "
-                    + "the same new pair back; any other reuse is a 401 and revokes the whole token family.")
+                    + "the same new pair back; any other reuse of a spent token is a 401 and revokes the whole token "
+                    + "family, together with every access token issued from it. A token whose secret does not match "
+                    + "one the family issued is a plain 401 and revokes nothing.")
     @APIResponse(responseCode = "200", description = "The new pair",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TokenPair.class)))
     public Response refresh(@Valid @NotNull(message = "is required") RefreshRequest body) {
@@ -133,7 +135,8 @@ public class AuthResource {
     @CustomDeserialization(StrictJson.class)
     @SecurityRequirement(name = "bearer")
     @Operation(summary = "End the session",
-            description = "Revokes the refresh token's family (when it is the caller's) and the bearer access token.")
+            description = "Revokes the refresh token's family (when it is the caller's) with every access token "
+                    + "issued from it, and the bearer access token.")
     @APIResponse(responseCode = "204", description = "Logged out")
     public Response logout(@Valid @NotNull(message = "is required") RefreshRequest body) {
         Principal principal = caller.require();

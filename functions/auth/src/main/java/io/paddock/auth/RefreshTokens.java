@@ -1,9 +1,9 @@
 package io.paddock.auth;
 
 import io.paddock.shared.auth.AccessTokens;
-import io.paddock.shared.auth.Principal;
 import io.paddock.shared.config.PaddockConfig;
 import io.paddock.shared.ids.Ids;
+import io.paddock.shared.observability.RequestRecords;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -40,8 +40,25 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
  * the pair that replaced it, encrypted with AES-256-GCM under HMAC-SHA256(parent secret, "paddock-grace").
  * Presented again within the grace period, the parent gets that same pair back — the loser of a race, or
  * a second tab, ends up with the one pair that was minted. Only a holder of the parent can decrypt it;
- * the table alone cannot. Any other spent token (the parent after the grace period, or an older one)
- * means the family's tokens leaked: the family is revoked, and so is its newest access token.
+ * the table alone cannot.
+ *
+ * <p>A token is judged whole (contract v1.1). The family id alone is no secret (it is in logs, and a
+ * refresh token's first half), so only a secret this family really issued can revoke it: every spent
+ * secret leaves a marker item {@code <familyId>#spent#<hash>} in the same table. Any other spent token (the
+ * parent after the grace period, or an older one, found by its marker) means the family's tokens leaked:
+ * the family is revoked, and with it every access token it issued — they carry the family as {@code fid},
+ * and the family goes on the Redis denylist ({@link AccessTokens#revokeFamily}). A secret the family never
+ * issued is a plain 401 that revokes nothing.
+ *
+ * <p>The marker is written before the conditional rotate, not with it in one transaction: that way two
+ * tabs racing with one token still meet at the one conditional write (one wins, the other takes the grace
+ * path), where concurrent transactions on the family item would cancel each other (TransactionConflict)
+ * with no winner to read yet. Written first, a marker can exist for a secret whose rotation then failed;
+ * that secret was still issued by the family, and as long as it is current it rotates as usual. Hazards:
+ * one extra write (1 WCU) per refresh. A marker expires like the family would have at its write (the
+ * refresh-token lifetime after the spend, DynamoDB TTL), so a secret spent longer ago than that is no
+ * longer known: a plain 401. Markers carry no {@code userId}, so they stay out of the {@code byUser} index,
+ * and a presented family id is a UUID, so no token can name a marker as its family.
  */
 @ApplicationScoped
 public class RefreshTokens {
@@ -66,13 +83,12 @@ public class RefreshTokens {
     static final String EXPIRES_AT = "expiresAt";
     static final String REVOKED = "revoked";
     static final String GRACE_PAIR = "gracePair";
-    static final String ACCESS_TOKEN_ID = "accessTokenId";
-    static final String ACCESS_EXPIRES_AT = "accessExpiresAt";
+    /** Between a family id and a spent secret's hash in a marker's key: never part of a UUID. */
+    static final String SPENT = "#spent#";
 
     static final String NEW_FAMILY_CONDITION = "attribute_not_exists(#familyId)";
     static final String ROTATE = "SET #currentHash = :next, #parentHash = :presented, #rotatedAt = :now, "
-            + "#expiresAt = :expires, #gracePair = :gracePair, #role = :role, #accessTokenId = :accessTokenId, "
-            + "#accessExpiresAt = :accessExpiresAt";
+            + "#expiresAt = :expires, #gracePair = :gracePair, #role = :role";
     static final String ONLY_IF_CURRENT = "#currentHash = :presented AND #revoked = :false";
     static final String REVOKE = "SET #revoked = :true REMOVE #gracePair";
     static final String ONLY_IF_OWNED_BY = "#userId = :userId";
@@ -109,7 +125,7 @@ public class RefreshTokens {
     public TokenPair open(UUID userId, String role) {
         String familyId = Ids.uuidV7().toString();
         byte[] secret = newSecret();
-        AccessTokens.Issued access = accessTokens.issue(userId, role);
+        AccessTokens.Issued access = accessTokens.issue(userId, role, familyId);
         Instant now = Instant.now();
         Map<String, AttributeValue> item = new HashMap<>();
         item.put(FAMILY_ID, s(familyId));
@@ -120,8 +136,6 @@ public class RefreshTokens {
         item.put(ROTATED_AT, n(now.toEpochMilli()));
         item.put(EXPIRES_AT, n(now.plus(ttl).getEpochSecond()));
         item.put(REVOKED, AttributeValue.fromBool(false));
-        item.put(ACCESS_TOKEN_ID, s(access.tokenId()));
-        item.put(ACCESS_EXPIRES_AT, n(access.expiresAt().getEpochSecond()));
         dynamo.putItem(r -> r.tableName(table).item(item).conditionExpression(NEW_FAMILY_CONDITION)
                 .expressionAttributeNames(Map.of("#familyId", FAMILY_ID)));
         return new TokenPair(access.token(), familyId + "." + encode(secret), access.expiresInSeconds());
@@ -129,7 +143,8 @@ public class RefreshTokens {
 
     /**
      * Spends the presented token and returns the next pair (or, within the grace period, the pair its
-     * first use already got). Throws {@link Refused} for anything else, revoking the family on reuse.
+     * first use already got). Throws {@link Refused} for anything else, revoking the family on reuse of a
+     * secret it issued; a secret it never issued revokes nothing.
      */
     public TokenPair rotate(String token) throws Refused, SQLException {
         Presented presented = parse(token).orElseThrow(() -> new Refused("malformed"));
@@ -158,11 +173,18 @@ public class RefreshTokens {
                 }
             }
         }
-        if (same(presented.hash(), str(family, PARENT_HASH)) && withinGrace(family)) {
+        boolean parent = same(presented.hash(), str(family, PARENT_HASH));
+        if (parent && withinGrace(family)) {
             Optional<TokenPair> again = openGracePair(presented, family);
             if (again.isPresent()) {
                 return again.get();
             }
+        }
+        if (!parent && !spent(presented)) {
+            // Only the family id is known to the presenter (a log, a guess): revoking would hand anyone a logout button.
+            LOG.infof("family %s: a refresh token with a secret the family never issued, refused; nothing revoked",
+                    presented.familyId());
+            throw new Refused("unknown secret");
         }
         revoke(family, "reuse of a spent refresh token");
         throw new Refused("reuse");
@@ -170,7 +192,8 @@ public class RefreshTokens {
 
     /**
      * Logout: revokes the token's family when it belongs to {@code userId} (anyone else's, or an unknown
-     * one, is left alone) and the family's newest access token. Returns whether a family was revoked.
+     * one, is left alone) and every access token it issued. Returns whether a family was revoked. A Redis
+     * failure is thrown: the caller must not believe its access tokens are refused.
      */
     public boolean close(String token, UUID userId) {
         Optional<Presented> presented = parse(token);
@@ -189,18 +212,21 @@ public class RefreshTokens {
         } catch (ConditionalCheckFailedException e) {
             return false;
         }
-        revokeNewestAccessToken(family);
+        accessTokens.revokeFamily(presented.get().familyId());
         return true;
     }
 
     private TokenPair rotateFrom(Presented presented, String role, UUID userId) {
         byte[] next = newSecret();
-        AccessTokens.Issued access = accessTokens.issue(userId, role);
+        AccessTokens.Issued access = accessTokens.issue(userId, role, presented.familyId());
         TokenPair pair = new TokenPair(access.token(), presented.familyId() + "." + encode(next), access.expiresInSeconds());
         Instant now = Instant.now();
+        // First the marker, then the rotate (see the class comment): the secret is known as spent before it is.
+        dynamo.putItem(r -> r.tableName(table).item(Map.of(FAMILY_ID, s(spentKey(presented)),
+                EXPIRES_AT, n(now.plus(ttl).getEpochSecond()))));
         Map<String, String> names = new HashMap<>();
         for (String attribute : new String[] {CURRENT_HASH, PARENT_HASH, ROTATED_AT, EXPIRES_AT, GRACE_PAIR, ROLE,
-                ACCESS_TOKEN_ID, ACCESS_EXPIRES_AT, REVOKED}) {
+                REVOKED}) {
             names.put("#" + attribute, attribute);
         }
         Map<String, AttributeValue> values = new HashMap<>();
@@ -210,8 +236,6 @@ public class RefreshTokens {
         values.put(":expires", n(now.plus(ttl).getEpochSecond()));
         values.put(":gracePair", s(seal(presented, pair, access.expiresAt())));
         values.put(":role", s(role));
-        values.put(":accessTokenId", s(access.tokenId()));
-        values.put(":accessExpiresAt", n(access.expiresAt().getEpochSecond()));
         values.put(":false", AttributeValue.fromBool(false));
         // If this throws ConditionalCheckFailed, the access token minted above never leaves this method.
         dynamo.updateItem(r -> r.tableName(table).key(key(presented.familyId())).updateExpression(ROTATE)
@@ -262,26 +286,37 @@ public class RefreshTokens {
         return new SecretKeySpec(mac.doFinal(GRACE_KEY_LABEL), "AES");
     }
 
+    /**
+     * The family is refused from now on, and so is every access token it issued (their {@code fid}), the
+     * newest included: the family key on the denylist makes a per-token entry for it redundant.
+     */
     private void revoke(Map<String, AttributeValue> family, String why) {
         String familyId = str(family, FAMILY_ID);
         LOG.warnf("refresh-token family %s revoked: %s", familyId, why);
         dynamo.updateItem(r -> r.tableName(table).key(key(familyId)).updateExpression(REVOKE)
                 .expressionAttributeNames(Map.of("#revoked", REVOKED, "#gracePair", GRACE_PAIR))
                 .expressionAttributeValues(Map.of(":true", AttributeValue.fromBool(true))));
-        revokeNewestAccessToken(family);
+        try {
+            accessTokens.revokeFamily(familyId);
+        } catch (RuntimeException redisDown) {
+            // The presenter gets its 401 either way; the family's access tokens then live out their 15 minutes,
+            // as they would with Redis down at verification (fail open).
+            LOG.warnf("refresh-token family %s: its access tokens could not be listed as revoked (%s)", familyId,
+                    redisDown.getClass().getSimpleName());
+            RequestRecords.current().degraded("family-revocation-unlisted");
+        }
     }
 
-    /** The family's newest access token goes on the denylist too: whoever holds it loses it at once. */
-    private void revokeNewestAccessToken(Map<String, AttributeValue> family) {
-        String tokenId = str(family, ACCESS_TOKEN_ID);
-        String expires = family.containsKey(ACCESS_EXPIRES_AT) ? family.get(ACCESS_EXPIRES_AT).n() : null;
-        if (tokenId == null || expires == null) {
-            return;
-        }
-        Instant expiresAt = Instant.ofEpochSecond(Long.parseLong(expires));
-        if (expiresAt.isAfter(Instant.now())) {
-            accessTokens.revoke(new Principal(UUID.fromString(str(family, USER_ID)), str(family, ROLE), tokenId, expiresAt));
-        }
+    /** Whether the presented secret is one this family issued and spent (its marker exists). */
+    private boolean spent(Presented presented) {
+        Map<String, AttributeValue> marker = dynamo.getItem(r -> r.tableName(table).key(key(spentKey(presented)))
+                .consistentRead(true).projectionExpression("#familyId")
+                .expressionAttributeNames(Map.of("#familyId", FAMILY_ID))).item();
+        return marker != null && !marker.isEmpty();
+    }
+
+    static String spentKey(Presented presented) {
+        return presented.familyId() + SPENT + presented.hash();
     }
 
     private Map<String, AttributeValue> read(String familyId) {

@@ -166,11 +166,12 @@ class AuthFlowTest {
         assertEquals("RS256", jwt.getHeader().getAlgorithm().getName());
         assertNotEquals(null, jwt.getHeader().getKeyID());
         Map<String, Object> claims = jwt.getJWTClaimsSet().getClaims();
-        for (String claim : List.of("iss", "aud", "sub", "exp", "iat", "nbf", "jti", "role")) {
+        for (String claim : List.of("iss", "aud", "sub", "exp", "iat", "nbf", "jti", "role", "fid")) {
             assertTrue(claims.containsKey(claim), "claim " + claim + " in " + claims.keySet());
         }
         assertEquals(account.id(), jwt.getJWTClaimsSet().getSubject());
         assertEquals("user", claims.get("role"));
+        assertEquals(account.refreshToken().substring(0, 36), claims.get("fid"), "the family it was issued from");
     }
 
     @Test

@@ -89,9 +89,11 @@ class ValidationTest {
                 Arguments.of("common password in capitals", registration("password", str("BaseBall")), "password",
                         "is one of the most common passwords; choose another"),
                 Arguments.of("password with NUL", registration("password", str("long enough\u0000pw")), "password",
-                        "must not contain control characters"),
+                        "must not contain a NUL character (U+0000)"),
+                Arguments.of("password with a control character", registration("password", str("long enough\u0007pw")),
+                        "password", "must not contain control characters"),
                 Arguments.of("password with a lone surrogate", registration("password", str("long enough \uD800")),
-                        "password", "must be valid Unicode text (it has an unpaired surrogate)"),
+                        "password", "must not contain an unpaired surrogate (invalid Unicode)"),
                 Arguments.of("handle in capitals", registration("handle", str("Ada_" + newHandle().substring(0, 8))), "handle",
                         "must be 3 to 30 characters of a-z, 0-9 and _"),
                 Arguments.of("handle too short", registration("handle", str("ab")), "handle", null),
@@ -123,8 +125,10 @@ class ValidationTest {
                         "displayName", null),
                 Arguments.of("displayName with a line separator", registration("displayName", str("Ada\u2028Admin")),
                         "displayName", null),
-                Arguments.of("displayName with NUL", registration("displayName", str("Ada\u0000")), "displayName", null),
-                Arguments.of("displayName with a lone surrogate", registration("displayName", str("Ada \uDC00")), "displayName", null));
+                Arguments.of("displayName with NUL", registration("displayName", str("Ada\u0000")), "displayName",
+                        "must not contain a NUL character (U+0000)"),
+                Arguments.of("displayName with a lone surrogate", registration("displayName", str("Ada \uDC00")),
+                        "displayName", "must not contain an unpaired surrogate (invalid Unicode)"));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -22,12 +22,17 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 /**
  * RS256 access tokens: issued by the auth function, verified by every function. Verification trusts
  * nothing in the token before the signature holds: the algorithm is pinned to RS256 (so {@code none}
  * and HS256-with-the-public-key are refused), the key comes from our own set by {@code kid}, then
  * iss, aud, exp and nbf (with the configured leeway) and the revocation list are checked.
+ *
+ * <p>A token minted from a refresh-token family carries the family's id as {@code fid}, so that revoking
+ * the family (logout, reuse of a spent refresh token, account gone) refuses every access token it ever
+ * issued, not only the newest: see {@link RevokedTokens}.
  */
 @ApplicationScoped
 @Startup // keys are read (maybe from Secrets Manager) at init, so SnapStart snapshots hold them
@@ -37,6 +42,9 @@ public class AccessTokens {
     }
 
     private static final int MAX_TOKEN_LENGTH = 8192;
+    /** The claim naming the refresh-token family a token was minted from. */
+    public static final String FAMILY_CLAIM = "fid";
+    private static final Pattern FAMILY_ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
     private final SigningKeys keys;
     private final RevokedTokens revoked;
@@ -65,13 +73,22 @@ public class AccessTokens {
         this.clock = clock;
     }
 
+    /** A token outside any refresh-token family (no {@code fid}): only its own jti can revoke it. */
     public Issued issue(UUID userId, String role) {
+        return issue(userId, role, null);
+    }
+
+    /** A token of the refresh-token family {@code familyId} (a UUID): revoking the family refuses it. */
+    public Issued issue(UUID userId, String role, String familyId) {
+        if (familyId != null && !FAMILY_ID.matcher(familyId).matches()) {
+            throw new IllegalArgumentException("a family id is a lower-case UUID");
+        }
         RSAKey key = keys.current().orElseThrow(() -> new IllegalStateException(
                 "this function has no signing key (paddock.auth.signing-keys); it can only verify tokens"));
         Instant now = clock.instant();
         Instant expires = now.plus(ttl);
         String tokenId = Ids.uuidV7().toString();
-        JWTClaimsSet claims = new JWTClaimsSet.Builder()
+        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
                 .issuer(issuer)
                 .audience(audience)
                 .subject(userId.toString())
@@ -79,10 +96,12 @@ public class AccessTokens {
                 .notBeforeTime(Date.from(now))
                 .expirationTime(Date.from(expires))
                 .jwtID(tokenId)
-                .claim("role", role)
-                .build();
+                .claim("role", role);
+        if (familyId != null) {
+            claims.claim(FAMILY_CLAIM, familyId);
+        }
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256)
-                .keyID(key.getKeyID()).type(JOSEObjectType.JWT).build(), claims);
+                .keyID(key.getKeyID()).type(JOSEObjectType.JWT).build(), claims.build());
         try {
             jwt.sign(new RSASSASigner(key));
         } catch (JOSEException e) {
@@ -142,15 +161,28 @@ public class AccessTokens {
         } catch (IllegalArgumentException e) {
             throw new InvalidTokenException("subject is not a user id");
         }
-        if (revoked.isRevoked(claims.getJWTID())) {
+        Object family = claims.getClaim(FAMILY_CLAIM);
+        if (family != null && !(family instanceof String fid && FAMILY_ID.matcher(fid).matches())) {
+            throw new InvalidTokenException("fid is not a family id");
+        }
+        String familyId = (String) family;
+        if (revoked.isRevoked(claims.getJWTID(), familyId)) {
             throw new InvalidTokenException("revoked");
         }
-        return new Principal(userId, (String) role, claims.getJWTID(), claims.getExpirationTime().toInstant());
+        return new Principal(userId, (String) role, claims.getJWTID(), claims.getExpirationTime().toInstant(), familyId);
     }
 
     /** Logout: the token is refused from now on, by every function. */
     public void revoke(Principal principal) {
-        revoked.revoke(principal.tokenId(), principal.expiresAt());
+        revoked.revoke(principal.tokenId(), principal.familyId(), principal.expiresAt());
+    }
+
+    /**
+     * The family is revoked: every access token minted from it is refused from now on, by every function.
+     * Listed for as long as the newest of them could still be accepted (lifetime plus clock skew from now).
+     */
+    public void revokeFamily(String familyId) {
+        revoked.revokeFamily(familyId, clock.instant().plus(ttl).plus(skew));
     }
 
     public Map<String, Object> publicJwks() {

@@ -45,7 +45,11 @@ public class ProblemDocumentation implements OASFilter {
                         .items(OASFactory.createSchema().ref("#/components/schemas/FieldError")))
                 .required(List.of("type", "title", "status", "requestId")));
         components.addSecurityScheme("bearer", OASFactory.createSecurityScheme()
-                .type(SecurityScheme.Type.HTTP).scheme("bearer").bearerFormat("JWT (RS256)"));
+                .type(SecurityScheme.Type.HTTP).scheme("bearer").bearerFormat("JWT (RS256)")
+                .description("Access token from login, register or refresh: an RS256 JWT with iss, aud, sub (the user "
+                        + "id), iat, nbf, exp (15 min), jti, role and fid (the refresh-token family it was issued "
+                        + "from). Refused once its jti is revoked (logout) or its family is (logout, reuse of a "
+                        + "spent refresh token, account gone)."));
         if (openAPI.getPaths() == null || openAPI.getPaths().getPathItems() == null) {
             return;
         }

@@ -34,9 +34,10 @@ class AccessTokensTest {
     private static final String PREVIOUS = SigningKeys.generateJwks();
     private static final UUID USER = UUID.fromString("01900000-0000-7000-8000-000000000001");
 
-    /** The denylist without Redis: what it is asked is what a set holds. */
+    /** The denylist without Redis: what it is asked is what a set holds (RevokedTokensTest uses real Redis). */
     static final class InMemoryRevocations extends RevokedTokens {
         final Set<String> ids = new HashSet<>();
+        final Set<String> families = new HashSet<>();
 
         InMemoryRevocations() {
             super(null, new io.paddock.shared.resilience.StoreBreakers(java.time.Duration.ofSeconds(2), "test",
@@ -44,13 +45,18 @@ class AccessTokensTest {
         }
 
         @Override
-        public void revoke(String tokenId, Instant expiresAt) {
+        public void revoke(String tokenId, String familyId, Instant expiresAt) {
             ids.add(tokenId);
         }
 
         @Override
-        public boolean isRevoked(String tokenId) {
-            return ids.contains(tokenId);
+        public void revokeFamily(String familyId, Instant lastExpiry) {
+            families.add(familyId);
+        }
+
+        @Override
+        public boolean isRevoked(String tokenId, String familyId) {
+            return ids.contains(tokenId) || families.contains(familyId);
         }
     }
 
@@ -119,6 +125,8 @@ class AccessTokensTest {
                 sign(stranger, kid, validClaims().build()),
                 sign(key, kid, validClaims().claim("role", "root").build()),
                 sign(key, kid, validClaims().subject("not-a-uuid").build()),
+                sign(key, kid, validClaims().claim("fid", "a}b{c").build()),
+                sign(key, kid, validClaims().claim("fid", 42).build()),
                 "garbage",
                 "a.b.c",
                 "",
@@ -128,6 +136,14 @@ class AccessTokensTest {
                     "must refuse " + attack.substring(0, Math.min(60, attack.length())));
         }
         assertEquals(USER, tokens().verify(valid).userId(), "the untampered token itself is fine");
+    }
+
+    @Test
+    void aTokenOfAFamilyCarriesItsFamilyIdAndOthersNone() {
+        String familyId = "01900000-0000-7000-8000-0000000000f1";
+        assertEquals(familyId, tokens().verify(tokens().issue(USER, "user", familyId).token()).familyId());
+        assertEquals(null, tokens().verify(tokens().issue(USER, "user").token()).familyId());
+        assertThrows(IllegalArgumentException.class, () -> tokens().issue(USER, "user", "{slot}"));
     }
 
     @Test
