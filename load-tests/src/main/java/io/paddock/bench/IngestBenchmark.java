@@ -43,19 +43,21 @@ import org.postgresql.PGConnection;
  * <ul>
  * <li>{@code insertViaEventStore_100}: the app's path, {@link EventStore#insert} of 100 events as one
  * signed-in user: one transaction, set_config of role paddock_app and app.user_id (row-level security
- * applies), one multi-row INSERT … ON CONFLICT DO NOTHING. Through the production pool ({@link Database},
- * built from the same settings a function gets).</li>
+ * applies), one INSERT of the batch as column arrays that first claims each event id in usage_event_ids and
+ * stores the events whose id was new. Through the production pool ({@link Database}, built from the same
+ * settings a function gets).</li>
  * <li>{@code copy_100}: the same 100 rows (same columns, values and shape; {@code actor} is generated and
  * {@code received_at} defaults, as for the INSERT) through {@code CopyManager.copyIn} — COPY … FROM STDIN,
  * text format — in one transaction through the same pool, after the same app.* settings.
  * <b>Not</b> as paddock_app: PostgreSQL refuses COPY FROM into a table whose row-level security applies
  * to the current role ("COPY FROM not supported with row-level security"), so COPY runs as the login
  * (the embedded superuser, which bypasses RLS). No ON CONFLICT either (COPY has none); every eventId is
- * fresh, so the INSERT arm never hits a duplicate and both write every row.</li>
+ * fresh, so the INSERT arm never hits a duplicate and both write every row (COPY claims no ids: it
+ * writes the events only, the INSERT arm writes ids too).</li>
  * <li>{@code copy_10000}: the ceiling, 10,000 such rows in one COPY.</li>
  * </ul>
  *
- * Each iteration starts from an empty usage_events (TRUNCATE, CHECKPOINT), so every arm writes into the
+ * Each iteration starts from an empty usage_events and usage_event_ids (TRUNCATE, CHECKPOINT), so every arm writes into the
  * same table sizes. One thread (a function container has one request in flight; {@code -t} changes it).
  * Run with load-tests/telemetry/ingest-bench.sh.
  */
@@ -106,7 +108,7 @@ public class IngestBenchmark {
     @Setup(Level.Iteration)
     public void emptyTable() throws SQLException {
         try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement()) {
-            s.execute("TRUNCATE usage_events");
+            s.execute("TRUNCATE usage_events, usage_event_ids");
             s.execute("CHECKPOINT");
         }
     }

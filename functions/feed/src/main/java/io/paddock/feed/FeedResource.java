@@ -3,15 +3,18 @@ package io.paddock.feed;
 import io.paddock.shared.auth.Caller;
 import io.paddock.shared.auth.Principal;
 import io.paddock.shared.http.QueryParams;
+import io.paddock.shared.http.RequestIds;
 import io.paddock.shared.http.ServiceUnavailable;
 import io.paddock.shared.ratelimit.Category;
 import io.paddock.shared.ratelimit.RateLimited;
+import io.paddock.shared.redis.ServedFeeds;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -24,7 +27,11 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** The three feeds: home (personal), a user's profile and an entity's (public, CDN-cacheable). */
+/**
+ * The three feeds: home (personal), a user's profile and an entity's (public, CDN-cacheable). Each page
+ * served is recorded by its X-Request-Id ({@link ServedFeeds}) — home for its viewer, public ones for
+ * anyone, since a CDN hands them out — so telemetry counts only impressions of pages actually served.
+ */
 @Path("/v1/feed")
 @Tag(name = "Feed")
 public class FeedResource {
@@ -32,11 +39,13 @@ public class FeedResource {
     private final Caller caller;
     private final FeedReads feeds;
     private final FeedSettings settings;
+    private final ServedFeeds served;
 
-    public FeedResource(Caller caller, FeedReads feeds, FeedSettings settings) {
+    public FeedResource(Caller caller, FeedReads feeds, FeedSettings settings, ServedFeeds served) {
         this.caller = caller;
         this.feeds = feeds;
         this.settings = settings;
+        this.served = served;
     }
 
     @GET
@@ -50,11 +59,13 @@ public class FeedResource {
                     + "Personal: private, no-cache, Vary: Authorization.")
     @APIResponse(responseCode = "200", description = "A page of posts",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = FeedDocuments.Page.class)))
-    public Response home(@QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
+    public Response home(@QueryParam("limit") String limit, @QueryParam("cursor") String cursor,
+            @Context HttpHeaders headers) {
         int pageSize = QueryParams.limit(limit);
         FeedCursor position = FeedCursor.decode(cursor);
         Principal viewer = caller.require();
         String body = read(() -> feeds.home(viewer.userId(), position, pageSize));
+        recordServed(viewer.userId(), headers);
         return Response.ok(body, MediaType.APPLICATION_JSON_TYPE)
                 .header(HttpHeaders.CACHE_CONTROL, "private, no-cache")
                 .header(HttpHeaders.VARY, HttpHeaders.AUTHORIZATION)
@@ -69,13 +80,14 @@ public class FeedResource {
     @APIResponse(responseCode = "200", description = "A page of posts",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = FeedDocuments.Page.class)))
     public Response profile(@PathParam("handle") String handle, @QueryParam("limit") String limit,
-            @QueryParam("cursor") String cursor) {
+            @QueryParam("cursor") String cursor, @Context HttpHeaders headers) {
         int pageSize = QueryParams.limit(limit);
         FeedCursor position = FeedCursor.decode(cursor);
         if (!handle.matches("[a-z0-9_]{3,30}")) {
             throw new jakarta.ws.rs.NotFoundException("No user @" + handle);
         }
         String body = read(() -> feeds.profile(handle, position, pageSize));
+        recordServed(null, headers);
         return Response.ok(body, MediaType.APPLICATION_JSON_TYPE)
                 .header(HttpHeaders.CACHE_CONTROL, settings.publicCacheControl()).build();
     }
@@ -88,13 +100,22 @@ public class FeedResource {
     @APIResponse(responseCode = "200", description = "A page of posts",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = FeedDocuments.Page.class)))
     public Response entity(@PathParam("entityId") String entityId, @QueryParam("limit") String limit,
-            @QueryParam("cursor") String cursor) {
+            @QueryParam("cursor") String cursor, @Context HttpHeaders headers) {
         UUID entity = QueryParams.uuid("entityId", entityId);
         int pageSize = QueryParams.limit(limit);
         FeedCursor position = FeedCursor.decode(cursor);
         String body = read(() -> feeds.entity(entity, position, pageSize));
+        recordServed(null, headers);
         return Response.ok(body, MediaType.APPLICATION_JSON_TYPE)
                 .header(HttpHeaders.CACHE_CONTROL, settings.publicCacheControl()).build();
+    }
+
+    /**
+     * A page is about to be answered (200, or 304 when the client's copy is current — its items are
+     * shown under this response's id too); a null viewer is anyone (a public page). Never waits.
+     */
+    private void recordServed(UUID viewer, HttpHeaders headers) {
+        served.record(headers.getHeaderString(RequestIds.HEADER), viewer, settings.servedTtl(), settings.redisTimeout());
     }
 
     @FunctionalInterface

@@ -5,6 +5,8 @@ import io.smallrye.config.WithDefault;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import java.time.Duration;
+import org.hibernate.validator.constraints.time.DurationMax;
+import org.hibernate.validator.constraints.time.DurationMin;
 
 /** Feed caching (env PADDOCK_FEED_*). */
 @ConfigMapping(prefix = "paddock.feed")
@@ -29,4 +31,13 @@ public interface FeedSettings {
     /** How long one Redis call of the cache may take before the feed is read from PostgreSQL. */
     @WithDefault("200ms")
     Duration redisTimeout();
+
+    /**
+     * How long a served feed response is remembered ({@code ServedFeeds}), so that telemetry counts the
+     * impressions it showed as served: impressions reported later than this count as not served.
+     */
+    @WithDefault("24h")
+    @DurationMin(minutes = 1)
+    @DurationMax(days = 7)
+    Duration servedTtl();
 }

@@ -15,6 +15,7 @@ import java.util.UUID;
 @ApplicationScoped
 public class Analytics {
 
+    /** {@code impressions}: served ones only; {@code clicks}: by senders with such an impression of the item. */
     public record ItemCtr(String itemId, long impressions, long clicks, Double ctr) {
     }
 
@@ -26,13 +27,39 @@ public class Analytics {
             long shares, Double medianDwellMs) {
     }
 
-    // (item_id, type, occurred_at) index: one item's impressions and clicks in the range.
-    static final String ITEM_CTR = "SELECT count(*) FILTER (WHERE type = 'impression'), count(*) FILTER (WHERE type = 'click') "
-            + "FROM usage_events WHERE item_id = ? AND type IN ('impression', 'click') AND occurred_at >= ? AND occurred_at < ?";
-    static final String TOP_ITEMS = "SELECT item_id, count(*) FILTER (WHERE type = 'impression') AS impressions, "
-            + "count(*) FILTER (WHERE type = 'click') AS clicks FROM usage_events "
-            + "WHERE item_id IS NOT NULL AND type IN ('impression', 'click') AND occurred_at >= ? AND occurred_at < ? "
-            + "GROUP BY item_id ORDER BY clicks DESC, impressions DESC, item_id LIMIT ?";
+    /*
+     * CTR counts what was actually shown: impressions whose feedRequestId names a feed response served to
+     * their sender (served = true, decided at ingestion), and the clicks of senders who have such an
+     * impression of the item in the range. Clicks need no feedRequestId of their own (clients need not tag
+     * them), but a click with no served impression behind it — made up, or after a feed response nobody
+     * can vouch for — is outside the ratio, as its impression is: CTR = clicks / impressions of the same
+     * population. Each side is one walk of the (item_id, type, occurred_at) index.
+     */
+    static final String ITEM_CTR = """
+            WITH shown AS (
+              SELECT actor, count(*) AS impressions FROM usage_events
+              WHERE item_id = ? AND type = 'impression' AND served AND occurred_at >= ? AND occurred_at < ?
+              GROUP BY actor
+            )
+            SELECT coalesce((SELECT sum(impressions) FROM shown), 0),
+                   (SELECT count(*) FROM usage_events
+                    WHERE item_id = ? AND type = 'click' AND occurred_at >= ? AND occurred_at < ?
+                      AND actor IN (SELECT actor FROM shown))
+            """;
+    static final String TOP_ITEMS = """
+            WITH shown AS (
+              SELECT item_id, actor, count(*) AS impressions FROM usage_events
+              WHERE item_id IS NOT NULL AND type = 'impression' AND served AND occurred_at >= ? AND occurred_at < ?
+              GROUP BY item_id, actor
+            ), clicked AS (
+              SELECT item_id, actor, count(*) AS clicks FROM usage_events
+              WHERE item_id IS NOT NULL AND type = 'click' AND occurred_at >= ? AND occurred_at < ?
+              GROUP BY item_id, actor
+            )
+            SELECT s.item_id, sum(s.impressions) AS impressions, coalesce(sum(c.clicks), 0) AS clicks
+            FROM shown s LEFT JOIN clicked c ON c.item_id = s.item_id AND c.actor = s.actor
+            GROUP BY s.item_id ORDER BY clicks DESC, impressions DESC, s.item_id LIMIT ?
+            """;
     // (surface, lane, type, occurred_at) index when a surface is given.
     static final String FUNNEL = "SELECT count(*) FILTER (WHERE type = 'impression'), count(*) FILTER (WHERE type = 'open'), "
             + "count(*) FILTER (WHERE type = 'like'), count(*) FILTER (WHERE type = 'save'), count(*) FILTER (WHERE type = 'share') "
@@ -60,9 +87,11 @@ public class Analytics {
             List<ItemCtr> items = new ArrayList<>();
             if (itemId != null) {
                 try (PreparedStatement s = connection.prepareStatement(ITEM_CTR)) {
-                    s.setString(1, itemId);
-                    s.setTimestamp(2, Timestamp.from(from));
-                    s.setTimestamp(3, Timestamp.from(to));
+                    for (int side = 0; side < 2; side++) {
+                        s.setString(1 + 3 * side, itemId);
+                        s.setTimestamp(2 + 3 * side, Timestamp.from(from));
+                        s.setTimestamp(3 + 3 * side, Timestamp.from(to));
+                    }
                     try (ResultSet rs = s.executeQuery()) {
                         rs.next();
                         items.add(item(itemId, rs.getLong(1), rs.getLong(2)));
@@ -70,9 +99,11 @@ public class Analytics {
                 }
             } else {
                 try (PreparedStatement s = connection.prepareStatement(TOP_ITEMS)) {
-                    s.setTimestamp(1, Timestamp.from(from));
-                    s.setTimestamp(2, Timestamp.from(to));
-                    s.setInt(3, top);
+                    for (int side = 0; side < 2; side++) {
+                        s.setTimestamp(1 + 2 * side, Timestamp.from(from));
+                        s.setTimestamp(2 + 2 * side, Timestamp.from(to));
+                    }
+                    s.setInt(5, top);
                     try (ResultSet rs = s.executeQuery()) {
                         while (rs.next()) {
                             items.add(item(rs.getString(1), rs.getLong(2), rs.getLong(3)));

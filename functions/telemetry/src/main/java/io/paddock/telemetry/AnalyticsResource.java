@@ -43,7 +43,12 @@ public class AnalyticsResource {
     @RateLimited(Category.ADMIN)
     @Path("/ctr")
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Impressions, clicks and CTR of one item (?itemId) or of the top items")
+    @Operation(summary = "Impressions, clicks and CTR of one item (?itemId) or of the top items",
+            description = "Counts what was actually shown: impressions whose feedRequestId names a feed response "
+                    + "served to their sender (a home feed served to that user, or a public feed), and clicks by senders "
+                    + "with such an impression of the item in the range. Impressions without a feedRequestId, naming an "
+                    + "unknown response or another user's, or whose check Redis could not answer at ingestion, are not "
+                    + "counted. The top items are those with served impressions, most clicks first.")
     @APIResponse(responseCode = "200", description = "CTR is null where an item has no impressions",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Analytics.CtrReport.class)))
     public Response ctr(@QueryParam("itemId") String itemId, @QueryParam("from") String from, @QueryParam("to") String to,

@@ -23,7 +23,8 @@ public record EventBatchDocument(
             @Schema(maxLength = 200) String itemId,
             @Schema(maxLength = 64) String surface,
             @Schema(maxLength = 64) String lane,
-            @Schema(maxLength = 128, description = "X-Request-Id of the feed response that showed the item") String feedRequestId,
+            @Schema(maxLength = 128, description = "X-Request-Id of the feed response that showed the item; an impression "
+                    + "counts in CTR only if that response was served to its sender") String feedRequestId,
             @Schema(required = true, format = "date-time", description = "At most 24 h ahead and 7 days back") String occurredAt,
             @Schema(description = "Allow-listed keys per type; depth ≤ 3, ≤ 32 keys, ≤ 2 KiB; personal data is scrubbed")
             Map<String, Object> meta) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.paddock.shared.db.Database;
 import io.paddock.shared.http.Problem;
 import io.paddock.shared.observability.RequestRecords;
+import io.paddock.shared.redis.ServedFeeds;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -12,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -20,6 +22,11 @@ import java.util.UUID;
 public class EventIngestion {
 
     public static final int MAX_EVENTS = 100;
+
+    /** Phone clocks drift: occurredAt may lie this far ahead of the server's clock. */
+    public static final Duration MAX_AHEAD = Duration.ofHours(24);
+    /** Events arrive late (offline devices) by up to this much; older ones are rejected. */
+    public static final Duration MAX_LATE = Duration.ofDays(7);
 
     public record Rejected(int index, String reason) {
     }
@@ -53,17 +60,22 @@ public class EventIngestion {
     private final EventStore store;
     private final ParkedBatches parking;
     private final EventValidator validator;
+    private final ServedFeeds servedFeeds;
+    private final Duration redisTimeout;
 
     @jakarta.inject.Inject
-    public EventIngestion(EventStore store, ParkedBatches parking) {
-        this(store, parking, new EventValidator(MetaSanitizer.withDefaults(), Clock.systemUTC(), Duration.ofHours(24),
-                Duration.ofDays(7)));
+    public EventIngestion(EventStore store, ParkedBatches parking, ServedFeeds servedFeeds, TelemetrySettings settings) {
+        this(store, parking, new EventValidator(MetaSanitizer.withDefaults(), Clock.systemUTC(), MAX_AHEAD, MAX_LATE),
+                servedFeeds, settings.redisTimeout());
     }
 
-    public EventIngestion(EventStore store, ParkedBatches parking, EventValidator validator) {
+    public EventIngestion(EventStore store, ParkedBatches parking, EventValidator validator, ServedFeeds servedFeeds,
+            Duration redisTimeout) {
         this.store = store;
         this.parking = parking;
         this.validator = validator;
+        this.servedFeeds = servedFeeds;
+        this.redisTimeout = redisTimeout;
     }
 
     /**
@@ -105,6 +117,7 @@ public class EventIngestion {
                 valid.add(outcome.event());
             }
         }
+        valid = withServed(userId, valid);
         EventStore.Actor actor = new EventStore.Actor(userId, null, admin);
         try {
             int inserted = store.insert(actor, valid);
@@ -134,5 +147,36 @@ public class EventIngestion {
             }
             return new Receipt(valid.size(), repeatsInBatch, rejected, true);
         }
+    }
+
+    /**
+     * Impressions learn whether the feed response their feedRequestId names was served to this sender
+     * (a signed-in sender: to them or to the public; an anonymous one: to the public), in one Redis round
+     * trip. An impression naming no response was not served; when Redis does not answer, served stays
+     * unknown (null) and the batch goes on — telemetry never fails over this check. Decided here, before
+     * storing or parking, because the records expire: a replay hours later could no longer tell.
+     */
+    List<UsageEvent> withServed(UUID userId, List<UsageEvent> events) {
+        Set<String> named = new LinkedHashSet<>();
+        for (UsageEvent e : events) {
+            if (UsageEvent.IMPRESSION.equals(e.type()) && e.feedRequestId() != null) {
+                named.add(e.feedRequestId());
+            }
+        }
+        Optional<Set<String>> served = servedFeeds.servedTo(userId, named, redisTimeout);
+        if (served.isEmpty()) {
+            RequestRecords.current().degraded("impressions-unchecked");
+        }
+        List<UsageEvent> checked = new ArrayList<>(events.size());
+        for (UsageEvent e : events) {
+            if (!UsageEvent.IMPRESSION.equals(e.type())) {
+                checked.add(e);
+            } else if (e.feedRequestId() == null) {
+                checked.add(e.withServed(false));
+            } else {
+                checked.add(e.withServed(served.map(ids -> ids.contains(e.feedRequestId())).orElse(null)));
+            }
+        }
+        return checked;
     }
 }

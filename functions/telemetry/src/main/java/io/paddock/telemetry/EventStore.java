@@ -24,11 +24,35 @@ public class EventStore {
 
     static final String ACT_AS = "SELECT set_config('role', 'paddock_app', true), "
             + "set_config('app.user_id', ?, true), set_config('app.anonymous_id', ?, true), set_config('app.role', ?, true)";
-    static final String INSERT_HEAD = "INSERT INTO usage_events (event_id, user_id, anonymous_id, type, item_id, surface, "
-            + "lane, feed_request_id, occurred_at, meta) VALUES ";
-    static final String INSERT_ROW = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)";
-    // Retries resend the same (eventId, occurredAt): the unique key makes them no-ops, counted as duplicates.
-    static final String INSERT_TAIL = " ON CONFLICT DO NOTHING";
+    /**
+     * The whole batch in one statement of fixed text (the values travel as one array per column, so a
+     * 100-event batch is no longer a 100-row statement). It first claims each (sender, eventId) in
+     * usage_event_ids, then stores the events whose claim was new: one row per sender and eventId,
+     * whatever occurredAt says, in the same transaction — a rolled-back batch claims nothing. The same
+     * eventId twice in one batch is claimed once and stored once (the first). ON CONFLICT on usage_events
+     * is still there for the old unique key (actor, event_id, occurred_at): events stored before ids were
+     * claimed.
+     */
+    static final String INSERT = """
+            WITH batch AS (
+              SELECT ?::uuid AS user_id, b.* FROM unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+                  ?::text[], ?::timestamptz[], ?::jsonb[], ?::boolean[])
+                WITH ORDINALITY AS b (event_id, anonymous_id, type, item_id, surface, lane, feed_request_id, occurred_at,
+                  meta, served, position)
+            ), claimed AS (
+              INSERT INTO usage_event_ids (actor, event_id)
+              SELECT coalesce(user_id::text, 'anon:' || anonymous_id), event_id FROM batch
+              ON CONFLICT DO NOTHING
+              RETURNING actor, event_id
+            )
+            INSERT INTO usage_events (event_id, user_id, anonymous_id, type, item_id, surface, lane, feed_request_id,
+                occurred_at, meta, served)
+            SELECT DISTINCT ON (c.actor, c.event_id) b.event_id, b.user_id, b.anonymous_id, b.type, b.item_id, b.surface,
+                b.lane, b.feed_request_id, b.occurred_at, b.meta, b.served
+            FROM batch b JOIN claimed c ON c.event_id = b.event_id AND c.actor = coalesce(b.user_id::text, 'anon:' || b.anonymous_id)
+            ORDER BY c.actor, c.event_id, b.position
+            ON CONFLICT DO NOTHING
+            """;
 
     private final Database database;
 
@@ -47,7 +71,7 @@ public class EventStore {
         this.database = database;
     }
 
-    /** One round trip for the whole batch; returns how many were new. */
+    /** One round trip for the whole batch; returns how many were new (stored), the rest were duplicates. */
     public int insert(Actor actor, List<UsageEvent> events) throws SQLException {
         if (events.isEmpty()) {
             return 0;
@@ -60,22 +84,43 @@ public class EventStore {
         if (events.isEmpty()) {
             return 0;
         }
-        String sql = INSERT_HEAD + String.join(", ", java.util.Collections.nCopies(events.size(), INSERT_ROW)) + INSERT_TAIL;
+        int n = events.size();
+        UUID[] ids = new UUID[n];
+        String[] anonymousIds = new String[n];
+        String[] types = new String[n];
+        String[] itemIds = new String[n];
+        String[] surfaces = new String[n];
+        String[] lanes = new String[n];
+        String[] feedRequestIds = new String[n];
+        String[] occurredAts = new String[n];
+        String[] metas = new String[n];
+        Boolean[] served = new Boolean[n];
+        for (int i = 0; i < n; i++) {
+            UsageEvent e = events.get(i);
+            ids[i] = e.eventId();
+            anonymousIds[i] = actor.userId() == null ? e.anonymousId() : null;
+            types[i] = e.type();
+            itemIds[i] = e.itemId();
+            surfaces[i] = e.surface();
+            lanes[i] = e.lane();
+            feedRequestIds[i] = e.feedRequestId();
+            occurredAts[i] = e.occurredAt().toString();
+            metas[i] = e.meta().toString();
+            served[i] = e.served();
+        }
         actAs(connection, actor);
-        try (PreparedStatement insert = connection.prepareStatement(sql)) {
-            int i = 1;
-            for (UsageEvent e : events) {
-                insert.setObject(i++, e.eventId());
-                insert.setObject(i++, actor.userId(), Types.OTHER);
-                insert.setString(i++, actor.userId() == null ? e.anonymousId() : null);
-                insert.setString(i++, e.type());
-                insert.setString(i++, e.itemId());
-                insert.setString(i++, e.surface());
-                insert.setString(i++, e.lane());
-                insert.setString(i++, e.feedRequestId());
-                insert.setTimestamp(i++, Timestamp.from(e.occurredAt()));
-                insert.setString(i++, e.meta().toString());
-            }
+        try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
+            insert.setObject(1, actor.userId(), Types.OTHER);
+            insert.setArray(2, connection.createArrayOf("uuid", ids));
+            insert.setArray(3, connection.createArrayOf("text", anonymousIds));
+            insert.setArray(4, connection.createArrayOf("text", types));
+            insert.setArray(5, connection.createArrayOf("text", itemIds));
+            insert.setArray(6, connection.createArrayOf("text", surfaces));
+            insert.setArray(7, connection.createArrayOf("text", lanes));
+            insert.setArray(8, connection.createArrayOf("text", feedRequestIds));
+            insert.setArray(9, connection.createArrayOf("text", occurredAts));
+            insert.setArray(10, connection.createArrayOf("text", metas));
+            insert.setArray(11, connection.createArrayOf("bool", served));
             return insert.executeUpdate();
         }
     }

@@ -83,7 +83,8 @@ public class EventsResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Record a batch of usage events",
             description = "Up to 100 events and 256 KiB. Bearer optional: anonymous events carry anonymousId "
-                    + "(per event or once for the batch). The same eventId is stored once.")
+                    + "(per event or once for the batch). One event is stored per sender and eventId, whatever "
+                    + "occurredAt says; resends count as duplicates.")
     @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = EventBatchDocument.class)))
     @APIResponse(responseCode = "202", description = "Stored what was valid; rejected lists the others by index",

@@ -21,7 +21,8 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * The scheduled (EventBridge, daily) entry of the telemetry zip. Deliberately not a Quarkus app: a
+ * The scheduled (EventBridge, daily) entry of the telemetry zip: partitions, retention of events and of
+ * their claimed ids, and the replay of parked batches. Deliberately not a Quarkus app: a
  * cron job needs one JDBC connection, not the HTTP stack, so its cold start stays small. Signs in as
  * the functions do ({@link DirectLogin}: DATABASE_URL, DATABASE_USER, an IAM token or DATABASE_PASSWORD);
  * PADDOCK_TELEMETRY_RETENTION_DAYS (default 30) sets the retention; DYNAMODB_PARKED_EVENTS_TABLE (and DYNAMODB_ENDPOINT, AWS_REGION) where
@@ -82,6 +83,7 @@ public class MaintenanceHandler {
         }
         return "{\"cutoff\":\"" + report.cutoff() + "\",\"partitionsCreated\":" + list(report.partitionsCreated())
                 + ",\"partitionsDropped\":" + list(report.partitionsDropped()) + ",\"rowsPruned\":" + report.rowsPruned()
+                + ",\"idCutoff\":\"" + report.idCutoff() + "\",\"idsPruned\":" + report.idsPruned()
                 + "," + replayed + "}";
     }
 

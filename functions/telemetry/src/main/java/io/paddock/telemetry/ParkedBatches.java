@@ -27,8 +27,9 @@ import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
  * Usage-event batches that could not reach PostgreSQL because it was unreachable, kept durably in
  * DynamoDB (table ParkedEventsTable) until the maintenance handler stores them. A parked batch holds the
  * events exactly as they would have been inserted — validated, meta already scrubbed, with their
- * actor — so the replay is the same idempotent insert (ON CONFLICT DO NOTHING on actor, eventId,
- * occurredAt) and an item is deleted only after its transaction committed: a replay that dies halfway
+ * actor and whether each impression was served — so the replay is the same idempotent insert (each
+ * (actor, eventId) claimed once in usage_event_ids, whatever occurredAt says) and an item is deleted only
+ * after its transaction committed: a replay that dies halfway
  * is simply run again, and nothing is stored twice.
  *
  * <p>Hazards and how they are contained. A batch PostgreSQL refuses for its content (validation let
@@ -97,6 +98,7 @@ public class ParkedBatches {
             row.put("feedRequestId", e.feedRequestId());
             row.put("occurredAt", e.occurredAt().toString());
             row.set("meta", e.meta());
+            row.put("served", e.served());
         }
         Instant now = clock.instant();
         Map<String, AttributeValue> item = new HashMap<>();
@@ -218,7 +220,7 @@ public class ParkedBatches {
                 out.add(new UsageEvent(UUID.fromString(row.get("eventId").asText()), text(row, "anonymousId"),
                         row.get("type").asText(), text(row, "itemId"), text(row, "surface"), text(row, "lane"),
                         text(row, "feedRequestId"), Instant.parse(row.get("occurredAt").asText()),
-                        meta(row)));
+                        meta(row), served(row)));
             }
             return out;
         } catch (java.io.IOException e) {
@@ -231,6 +233,12 @@ public class ParkedBatches {
             return meta;
         }
         throw new IllegalStateException("a parked event has no meta object");
+    }
+
+    /** Decided when the batch was parked; batches parked before it existed hold none (unknown). */
+    private static Boolean served(JsonNode row) {
+        JsonNode value = row.get("served");
+        return value == null || value.isNull() ? null : value.asBoolean();
     }
 
     private static String text(JsonNode row, String field) {

@@ -4,8 +4,11 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import java.time.Duration;
+import org.hibernate.validator.constraints.time.DurationMax;
+import org.hibernate.validator.constraints.time.DurationMin;
 
-/** Telemetry settings of the HTTP function (env PADDOCK_TELEMETRY_RETENTION_DAYS, as the maintenance run reads it). */
+/** Telemetry settings of the HTTP function (env PADDOCK_TELEMETRY_*; the maintenance run reads RETENTION_DAYS too). */
 @ConfigMapping(prefix = "paddock.telemetry")
 public interface TelemetrySettings {
 
@@ -16,4 +19,13 @@ public interface TelemetrySettings {
     @WithDefault("30")
     @Min(1) @Max(3650)
     int retentionDays();
+
+    /**
+     * How long ingestion waits for Redis to say which impressions name a served feed response; past it
+     * they are stored with served unknown. 10ms to 2s.
+     */
+    @WithDefault("200ms")
+    @DurationMin(millis = 10)
+    @DurationMax(seconds = 2)
+    Duration redisTimeout();
 }

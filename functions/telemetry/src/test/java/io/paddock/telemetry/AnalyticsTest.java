@@ -1,18 +1,22 @@
 package io.paddock.telemetry;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
 
 import io.paddock.embedded.PaddockStoresTestResource;
 import io.paddock.shared.auth.AccessTokens;
 import io.paddock.shared.ids.Ids;
+import io.paddock.shared.redis.ServedFeeds;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -23,12 +27,21 @@ class AnalyticsTest {
     @Inject
     AccessTokens tokens;
 
+    @Inject
+    ServedFeeds servedFeeds;
+
+    /** The events of one public feed response, served as the feed function records it (CTR counts only those). */
     private void send(String item, String surface, String... types) {
+        String feedRequestId = "public-feed-" + UUID.randomUUID();
+        servedFeeds.record(feedRequestId, null, Duration.ofMinutes(10), Duration.ofSeconds(1));
+        await().atMost(Duration.ofSeconds(5)).until(() -> servedFeeds.servedTo(null, Set.of(feedRequestId),
+                Duration.ofSeconds(1)).orElse(Set.of()).contains(feedRequestId));
         StringBuilder body = new StringBuilder("{\"anonymousId\":\"an-" + UUID.randomUUID() + "\",\"events\":[");
         String at = Instant.now().minus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.MILLIS).toString();
         for (int i = 0; i < types.length; i++) {
             body.append(i == 0 ? "" : ",").append("{\"eventId\":\"").append(UUID.randomUUID()).append("\",\"type\":\"")
                     .append(types[i]).append("\",\"itemId\":\"").append(item).append("\",\"surface\":\"").append(surface)
+                    .append("\",\"feedRequestId\":\"").append(feedRequestId)
                     .append("\",\"occurredAt\":\"").append(at).append("\"}");
         }
         given().contentType(ContentType.JSON).body(body.append("]}").toString()).when().post("/v1/events")

@@ -45,6 +45,9 @@ class UnstorableBatchTest {
     ParkedBatches parking;
 
     @Inject
+    io.paddock.shared.redis.ServedFeeds servedFeeds;
+
+    @Inject
     io.paddock.shared.config.PaddockConfig config;
 
     private static String now() {
@@ -122,7 +125,7 @@ class UnstorableBatchTest {
     void aBatchPostgresRefusesWhileUpIsA400AndIsNotParked() throws Exception {
         Instant in2099 = Instant.parse("2099-06-01T12:00:00Z");
         EventIngestion ingestion = new EventIngestion(store, parking, new EventValidator(MetaSanitizer.withDefaults(),
-                Clock.fixed(in2099, ZoneOffset.UTC), Duration.ofHours(24), Duration.ofDays(7)));
+                Clock.fixed(in2099, ZoneOffset.UTC), Duration.ofHours(24), Duration.ofDays(7)), servedFeeds, Duration.ofMillis(200));
         String anon = "no-partition-" + UUID.randomUUID();
         var body = new ObjectMapper().readTree("{\"anonymousId\":\"" + anon + "\",\"events\":[{\"eventId\":\""
                 + UUID.randomUUID() + "\",\"type\":\"click\",\"occurredAt\":\"" + in2099 + "\"}]}");

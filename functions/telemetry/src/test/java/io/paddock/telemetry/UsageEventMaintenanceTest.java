@@ -79,6 +79,37 @@ class UsageEventMaintenanceTest {
     }
 
     @Test
+    void claimedEventIdsArePrunedOnlyOnceNoStoredEventOrAcceptedRetryCanNeedThem() throws Exception {
+        String anon = "ids-" + UUID.randomUUID();
+        // Retention 30 days: ids stay 30 + 1 (occurredAt may lie a day ahead) + 1 (margin) = 32 days.
+        try (Connection c = MaintenanceHandler.connect(env());
+                PreparedStatement s = c.prepareStatement("INSERT INTO usage_event_ids (actor, event_id, received_at) VALUES (?, ?, ?)")) {
+            for (int days : new int[] {33, 31}) {
+                s.setString(1, "anon:" + anon + "-" + days);
+                s.setObject(2, UUID.randomUUID());
+                s.setTimestamp(3, Timestamp.from(Instant.now().minus(Duration.ofDays(days))));
+                s.executeUpdate();
+            }
+        }
+
+        String report = new MaintenanceHandler().run(env());
+
+        assertTrue(report.matches(".*\"idsPruned\":[1-9].*"), report);
+        try (Connection c = MaintenanceHandler.connect(env())) {
+            assertEquals(0, count(c, "SELECT count(*) FROM usage_event_ids WHERE actor = ?", "anon:" + anon + "-33"));
+            assertEquals(1, count(c, "SELECT count(*) FROM usage_event_ids WHERE actor = ?", "anon:" + anon + "-31"),
+                    "younger than 32 days: an event it names may still be stored (occurredAt up to a day ahead)");
+        }
+    }
+
+    @Test
+    void anIdOutlivesTheRetentionAndTheLateWindowWhicheverIsLonger() {
+        assertEquals(Duration.ofDays(32), UsageEventMaintenance.idRetention(Duration.ofDays(30)));
+        // Events are accepted up to 7 days late: with a 1-day retention a resend 7 days on must still be caught.
+        assertEquals(Duration.ofDays(9), UsageEventMaintenance.idRetention(Duration.ofDays(1)));
+    }
+
+    @Test
     void retentionIsConfigurableAndBadValuesAreRefused() {
         assertTrue(MaintenanceHandler.retention(Map.of("PADDOCK_TELEMETRY_RETENTION_DAYS", "7")).equals(Duration.ofDays(7)));
         try {

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** usage_events: idempotency, monthly partitions and their maintenance, row-level security. */
+/** usage_events: idempotency, claimed event ids, monthly partitions and their maintenance, row-level security. */
 class UsageEventsTest {
 
     private static final YearMonth THIS_MONTH = YearMonth.now(ZoneOffset.UTC);
@@ -245,7 +245,80 @@ class UsageEventsTest {
         assertEquals("3", query(superuser, "SELECT count(*) FROM usage_events WHERE user_id = '" + user + "'"));
     }
 
+    @Test
+    void aSenderClaimsEachEventIdOnceAndOnlyAsItself() throws SQLException {
+        UUID alice = UUID.randomUUID();
+        UUID bob = UUID.randomUUID();
+        UUID eventId = UUID.randomUUID();
+
+        AppRole.begin(app, alice, "user");
+        assertEquals(List.of(alice.toString()), claim(app, alice.toString(), eventId), "new: returned");
+        assertEquals(List.of(), claim(app, alice.toString(), eventId), "claimed already: nothing returned");
+        app.commit();
+        AppRole.begin(app, alice, "user");
+        assertSqlState("42501", () -> claim(app, bob.toString(), eventId), "as someone else");
+        app.rollback();
+
+        // Anonymous ids of several installations in one batch: claimable and read back without app.anonymous_id.
+        AppRole.begin(app, null, null);
+        assertEquals(List.of("anon:device-a"), claim(app, "anon:device-a", eventId));
+        assertEquals(List.of("anon:device-b"), claim(app, "anon:device-b", eventId));
+        assertSqlState("42501", () -> claim(app, alice.toString(), UUID.randomUUID()), "a user's id with no identity set");
+        app.rollback();
+
+        AppRole.begin(app, bob, "user");
+        assertEquals(0, executeUpdate(app, "DELETE FROM usage_event_ids"), "users delete nothing");
+        assertEquals("0", query(app, "SELECT count(*) FROM usage_event_ids WHERE actor = '" + alice + "'"),
+                "another user's ids are not visible");
+        assertSqlState("42501", () -> execute(app, "UPDATE usage_event_ids SET received_at = now()"), "claims are never changed");
+        app.rollback();
+
+        AppRole.begin(app, UUID.randomUUID(), "admin");
+        assertEquals(1, claim(app, bob.toString(), eventId).size(), "admin replaying a parked batch");
+        assertEquals(2, executeUpdate(app, "DELETE FROM usage_event_ids WHERE event_id = '" + eventId + "'"));
+        app.commit();
+        app.setAutoCommit(true);
+    }
+
+    @Test
+    void eventsStoredBeforeTheIdsTableExistedClaimTheirIdsWhenItIsCreated() throws Exception {
+        // As on a managed database: the owner is no superuser, so row-level security applies to it (FORCE).
+        TestPostgres.execute("postgres", "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'ids_migrator') "
+                + "THEN CREATE ROLE ids_migrator LOGIN PASSWORD 'ids-m1grator' NOSUPERUSER NOCREATEROLE NOBYPASSRLS; END IF; END $$");
+        String db = TestPostgres.createDatabase("ids_backfill", "ids_migrator");
+        org.flywaydb.core.Flyway.configure().locations(Migrations.LOCATION)
+                .dataSource(TestPostgres.jdbcUrl(db), "ids_migrator", "ids-m1grator").target("10").load().migrate();
+        UUID user = UUID.randomUUID();
+        UUID eventId = UUID.randomUUID();
+        try (Connection owner = java.sql.DriverManager.getConnection(TestPostgres.jdbcUrl(db), "ids_migrator", "ids-m1grator")) {
+            owner.setAutoCommit(false);
+            execute(owner, "SELECT set_config('app.role', 'admin', true)");
+            OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+            insert(owner, eventId, user, null, now.minusMinutes(2), false);
+            insert(owner, eventId, user, null, now.minusMinutes(1), false); // stored twice before: one claim
+            insert(owner, eventId, null, "device-old", now, false);
+            owner.commit();
+        }
+
+        Migrations.migrate(TestPostgres.jdbcUrl(db), "ids_migrator", "ids-m1grator");
+
+        try (Connection c = TestPostgres.superuser(db)) {
+            assertEquals("2", query(c, "SELECT count(*) FROM usage_event_ids WHERE event_id = '" + eventId + "'"));
+            assertEquals("1", query(c, "SELECT count(*) FROM usage_event_ids WHERE actor = 'anon:device-old'"));
+            assertEquals("3", query(c, "SELECT count(*) FROM usage_events WHERE served IS NULL"), "served: unknown before");
+        }
+    }
+
     // --- helpers -------------------------------------------------------------------------------------
+
+    private static List<String> claim(Connection c, String actor, UUID eventId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO usage_event_ids (actor, event_id) VALUES (?, ?) "
+                + "ON CONFLICT DO NOTHING RETURNING actor")) {
+            ps.setString(1, actor);
+            ps.setObject(2, eventId);
+            return strings(ps.executeQuery());
+        }
+    }
 
     private static String partitionName(YearMonth month) {
         return String.format("usage_events_%04d_%02d", month.getYear(), month.getMonthValue());
