@@ -95,13 +95,13 @@ public class EventIngestion {
         if (events.size() > MAX_EVENTS) {
             throw new BadBatch(413, "At most " + MAX_EVENTS + " events per batch; got " + events.size());
         }
-        List<Problem.FieldError> refusals = EventValidator.batchRefusals(body);
+        List<Problem.FieldError> refusals = EventValidator.batchRefusals(body, userId != null);
         if (!refusals.isEmpty()) {
-            throw new BadBatch(400, "The batch holds text or instants that cannot be stored", refusals);
+            throw new BadBatch(400, "The batch holds text, instants or an anonymousId that cannot be stored", refusals);
         }
+        // Judged by batchRefusals when it counts (no bearer token); with one it is not used.
         JsonNode batchAnonymous = body.get("anonymousId");
-        String defaultAnonymousId = batchAnonymous != null && batchAnonymous.isTextual()
-                && !batchAnonymous.asText().isBlank() && batchAnonymous.asText().length() <= 128
+        String defaultAnonymousId = userId == null && batchAnonymous != null && batchAnonymous.isTextual()
                 ? batchAnonymous.asText() : null;
         List<UsageEvent> valid = new ArrayList<>();
         List<Rejected> rejected = new ArrayList<>();

@@ -2,6 +2,7 @@ package io.paddock.telemetry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.paddock.shared.http.Problem;
+import io.paddock.shared.http.RequestIds;
 import io.paddock.shared.http.StorableText;
 import java.time.Clock;
 import java.time.Duration;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 /**
  * Judges each event of a batch on its own: a bad event is rejected with a reason, the others go on.
@@ -32,6 +34,52 @@ public final class EventValidator {
     /** A body full of bad text is named this far, not further: the client needs the kind, not every spot. */
     static final int MAX_FIELD_ERRORS = 20;
 
+    /** The id formats; the OpenAPI document states the same ones ({@link EventBatchDocument}). */
+    static final String ITEM_ID_FORMAT = "[A-Za-z0-9._:-]{1,200}";
+    static final String SLUG_FORMAT = "[a-z][a-z0-9_-]{0,63}";
+    static final String FEED_REQUEST_ID_FORMAT = RequestIds.TOKEN_PATTERN;
+    static final String ANONYMOUS_ID_FORMAT = "[A-Za-z0-9._:-]{1,128}";
+
+    /**
+     * The id fields are held to strict ASCII formats instead of being scrubbed: a scrubbed id ("[email]")
+     * would be stored and counted as an id, and the formats leave no room for {@code @}, {@code +}, spaces or
+     * any other script. Formats alone still admit an id that is a phone number or an IP address, so
+     * {@link TextScrubber#personalDataIn} also judges every id, and an id that reads as personal data refuses
+     * its event: the client learns its id scheme is wrong instead of its analytics silently losing the item.
+     *
+     * <p>itemId: the feed's ids are UUIDv7 and clients may prefix them ({@code post:…}) or use their own
+     * slugs. surface and lane name places in an app: lowercase slugs. feedRequestId: what the feed answers
+     * in X-Request-Id (which echoes only such tokens). anonymousId: a client-generated installation id.
+     */
+    public enum IdField {
+        ITEM_ID("itemId", ITEM_ID_FORMAT, "an id of 1 to 200 characters A-Z, a-z, 0-9, '.', '_', ':' or '-'"),
+        SURFACE("surface", SLUG_FORMAT, "a lowercase slug of 1 to 64 characters a-z, 0-9, '_' or '-', starting with a letter"),
+        LANE("lane", SLUG_FORMAT, "a lowercase slug of 1 to 64 characters a-z, 0-9, '_' or '-', starting with a letter"),
+        FEED_REQUEST_ID("feedRequestId", FEED_REQUEST_ID_FORMAT, "the feed response's X-Request-Id: 8 to 128 characters "
+                + "A-Z, a-z, 0-9, '.', '_', ':' or '-'"),
+        ANONYMOUS_ID("anonymousId", ANONYMOUS_ID_FORMAT, "an installation id of 1 to 128 characters A-Z, a-z, 0-9, "
+                + "'.', '_', ':' or '-'");
+
+        public final String field;
+        private final Pattern format;
+        private final String described;
+
+        IdField(String field, String format, String described) {
+            this.field = field;
+            this.format = Pattern.compile(format);
+            this.described = described;
+        }
+
+        /** Why {@code value} may not be stored in this field, or null when it may. The value is never echoed. */
+        public String problem(JsonNode value) {
+            if (!value.isTextual() || !format.matcher(value.asText()).matches()) {
+                return field + " must be " + described;
+            }
+            String personal = TextScrubber.personalDataIn(value.asText());
+            return personal == null ? null : field + " reads as " + personal + "; ids must not carry personal data";
+        }
+    }
+
     private static final Set<String> FIELDS = Set.of("eventId", "anonymousId", "type", "itemId", "surface", "lane", "feedRequestId",
             "occurredAt", "meta");
 
@@ -50,17 +98,27 @@ public final class EventValidator {
     /**
      * What refuses the whole batch (400) instead of one event, as the contract's v1.1 says for every route:
      * text PostgreSQL cannot store anywhere in the body, field names at any depth of {@code meta} included,
-     * and an {@code occurredAt} outside the years 2000–2100. The store refuses NUL (U+0000) in text and in
-     * jsonb, and would turn an unpaired UTF-16 surrogate into something else; such a batch must never reach
-     * it, because a refusal there once looked like an outage, parked the batch and stopped the replay.
-     * The whole body is walked, fields the event check would drop included, so nothing depends on which
-     * fields happen to be stored today.
+     * an {@code occurredAt} outside the years 2000–2100, and, for an anonymous batch, a batch
+     * {@code anonymousId} that is not an installation id ({@link IdField#ANONYMOUS_ID}). The store refuses
+     * NUL (U+0000) in text and in jsonb, and would turn an unpaired UTF-16 surrogate into something else;
+     * such a batch must never reach it, because a refusal there once looked like an outage, parked the batch
+     * and stopped the replay. The whole body is walked, fields the event check would drop included, so
+     * nothing depends on which fields happen to be stored today.
      *
      * @return one error per offending spot (at most {@link #MAX_FIELD_ERRORS}); empty when the batch may go on
      */
-    public static List<Problem.FieldError> batchRefusals(JsonNode body) {
+    public static List<Problem.FieldError> batchRefusals(JsonNode body, boolean authenticated) {
         List<Problem.FieldError> errors = new ArrayList<>();
         unstorableText(body, "", errors);
+        // The batch's anonymousId stands for every event of an anonymous batch: a bad one is the batch's fault.
+        // With a bearer token it is ignored, never stored, and so not judged.
+        JsonNode anonymousId = body.path("anonymousId");
+        if (!authenticated && !anonymousId.isMissingNode() && !anonymousId.isNull() && errors.isEmpty()) {
+            String problem = IdField.ANONYMOUS_ID.problem(anonymousId);
+            if (problem != null) {
+                errors.add(new Problem.FieldError("anonymousId", problem));
+            }
+        }
         JsonNode events = body.path("events");
         for (int i = 0; i < events.size() && errors.size() < MAX_FIELD_ERRORS; i++) {
             JsonNode at = events.get(i).path("occurredAt");
@@ -165,26 +223,22 @@ public final class EventValidator {
             return reject("occurredAt is more than " + maxLate.toDays() + " days in the past");
         }
         String anonymousId = null;
-        if (!authenticated) {
-            try {
-                anonymousId = optionalText(event, "anonymousId", 128);
-            } catch (IllegalArgumentException e) {
-                return reject(e.getMessage());
-            }
-            anonymousId = anonymousId != null ? anonymousId : defaultAnonymousId;
-            if (anonymousId == null) {
-                return reject("anonymousId is required without a bearer token");
-            }
-        }
         String itemId;
         String surface;
         String lane;
         String feedRequestId;
         try {
-            itemId = optionalText(event, "itemId", 200);
-            surface = optionalText(event, "surface", 64);
-            lane = optionalText(event, "lane", 64);
-            feedRequestId = optionalText(event, "feedRequestId", 128);
+            if (!authenticated) {
+                anonymousId = optionalId(event, IdField.ANONYMOUS_ID);
+                anonymousId = anonymousId != null ? anonymousId : defaultAnonymousId;
+                if (anonymousId == null) {
+                    return reject("anonymousId is required without a bearer token");
+                }
+            }
+            itemId = optionalId(event, IdField.ITEM_ID);
+            surface = optionalId(event, IdField.SURFACE);
+            lane = optionalId(event, IdField.LANE);
+            feedRequestId = optionalId(event, IdField.FEED_REQUEST_ID);
         } catch (IllegalArgumentException e) {
             return reject(e.getMessage());
         }
@@ -196,19 +250,16 @@ public final class EventValidator {
                 meta.meta()), null);
     }
 
-    private static String optionalText(JsonNode event, String field, int maxLength) {
-        JsonNode value = event.get(field);
+    private static String optionalId(JsonNode event, IdField id) {
+        JsonNode value = event.get(id.field);
         if (value == null || value.isNull()) {
             return null;
         }
-        if (!value.isTextual() || value.asText().isEmpty()) {
-            throw new IllegalArgumentException(field + " must be a non-empty string");
+        String problem = id.problem(value);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
         }
-        String text = value.asText();
-        if (text.codePointCount(0, text.length()) > maxLength || text.chars().anyMatch(c -> c < 0x20)) {
-            throw new IllegalArgumentException(field + " must be at most " + maxLength + " printable characters");
-        }
-        return text;
+        return value.asText();
     }
 
     private static String truncate(String s) {

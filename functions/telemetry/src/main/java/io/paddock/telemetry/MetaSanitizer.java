@@ -6,24 +6,32 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Makes an event's {@code meta} safe to store: only allow-listed keys of its event type survive,
- * its shape is bounded (depth, key count, serialised size), and every string value is scrubbed of
- * what identifies a person or grants access — e-mail addresses, phone numbers, IP addresses, JWTs and
- * other long tokens, card numbers (Luhn-valid only, so order numbers survive). Scrubbing replaces the
- * match with a marker such as {@code [email]}, so analysts still see that something was there.
+ * its shape is bounded (depth, key count, serialised size), and every string value and key is scrubbed by
+ * {@link TextScrubber} (NFKC first) of what identifies a person or grants access — e-mail addresses, phone
+ * numbers, IP addresses, JWTs, AWS access key ids and other long tokens, card numbers (Luhn-valid only, so
+ * order numbers survive). Scrubbing replaces the match with a marker such as {@code [email]}, so analysts
+ * still see that something was there. Numbers are judged too: a Luhn-valid one of 13+ digits is a card, one
+ * of 10–15 digits a phone number; and a JWT cut across consecutive array elements is found by joining them.
  */
 public final class MetaSanitizer {
 
     public static final int MAX_DEPTH = 3;
     public static final int MAX_KEYS = 32;
     public static final int MAX_BYTES = 2048;
+    /**
+     * What the allow-listed part of meta may weigh before it is scrubbed. Scrubbing costs time with the
+     * length of each string (about a second for a quarter-megabyte one), and markers shorten text at most
+     * a few times, so a value this large could never fit {@link #MAX_BYTES} anyway: refused unread.
+     */
+    static final int MAX_BYTES_BEFORE_SCRUBBING = 8 * MAX_BYTES;
 
     /** Either the cleaned meta or why the event must be rejected. */
     public record Result(ObjectNode meta, String rejection) {
@@ -31,26 +39,6 @@ public final class MetaSanitizer {
             return rejection == null;
         }
     }
-
-    private static final Pattern JWT = Pattern.compile("\\beyJ[A-Za-z0-9_-]{5,}\\.[A-Za-z0-9_-]{5,}\\.[A-Za-z0-9_-]*");
-    private static final Pattern EMAIL = Pattern.compile(
-            "[A-Za-z0-9._%+-]+(@|\\s*\\[at\\]\\s*|%40)[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}");
-    private static final Pattern IPV4 = Pattern.compile(
-            "\\b(?:(?:25[0-5]|2[0-4]\\d|1?\\d?\\d)\\.){3}(?:25[0-5]|2[0-4]\\d|1?\\d?\\d)\\b");
-    /** Anything with two or more colons made of hex digits, dots and colons; confirmed by parsing. */
-    private static final Pattern IPV6_CANDIDATE = Pattern.compile(
-            "(?<![0-9A-Za-z:.])[0-9A-Fa-f.]*:[0-9A-Fa-f.:]*:[0-9A-Fa-f.:]*(?![0-9A-Za-z:])");
-    /** Ids are not personal data and their hex groups look like numbers: they are left as they are. */
-    private static final Pattern UUID_SHAPE = Pattern.compile(
-            "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
-    /** 13–19 digits with optional single spaces or dashes: card-like, confirmed by Luhn. */
-    private static final Pattern CARD = Pattern.compile("\\b\\d(?:[ -]?\\d){12,18}\\b");
-    /** +country or local numbers of 7–15 digits with common separators. */
-    private static final Pattern PHONE = Pattern.compile(
-            "(?<![\\w.])(?:\\+\\d{1,3}[ .-]?)?(?:\\(\\d{1,4}\\)[ .-]?)?\\d{2,4}(?:[ .-]?\\d{2,4}){2,4}(?![\\w.])");
-    /** Long opaque tokens: 32+ hex characters, or 24+ base64/base64url characters with letters and digits. */
-    private static final Pattern HEX_TOKEN = Pattern.compile("\\b[0-9a-fA-F]{32,}\\b");
-    private static final Pattern B64_TOKEN = Pattern.compile("(?<![A-Za-z0-9+/_=-])(?=[A-Za-z0-9+/_-]*\\d)(?=[A-Za-z0-9+/_-]*[A-Za-z])[A-Za-z0-9+/_-]{24,}={0,2}(?![A-Za-z0-9+/_=-])");
 
     private final Map<String, Set<String>> allowedKeysByType;
 
@@ -93,13 +81,21 @@ public final class MetaSanitizer {
             return new Result(null, "meta has " + keys + " keys; at most " + MAX_KEYS);
         }
         Set<String> allowed = allowedKeysByType.getOrDefault(type, Set.of());
-        ObjectNode clean = JsonNodeFactory.instance.objectNode();
+        ObjectNode kept = JsonNodeFactory.instance.objectNode();
         for (Iterator<Map.Entry<String, JsonNode>> it = meta.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> field = it.next();
-            if (allowed.contains(field.getKey())) {
-                clean.set(field.getKey(), scrubNode(field.getValue()));
+            // A key is judged as it reads: a fullwidth "ｐｏｓｉｔｉｏｎ" is the key position.
+            String key = TextScrubber.normalise(field.getKey());
+            if (allowed.contains(key)) {
+                kept.set(key, field.getValue());
             }
         }
+        int raw = kept.toString().getBytes(StandardCharsets.UTF_8).length;
+        if (raw > MAX_BYTES_BEFORE_SCRUBBING) {
+            return new Result(null, "meta is " + raw + " bytes serialised; at most " + MAX_BYTES);
+        }
+        ObjectNode clean = JsonNodeFactory.instance.objectNode();
+        kept.fields().forEachRemaining(field -> clean.set(field.getKey(), scrubNode(field.getValue())));
         int bytes = clean.toString().getBytes(StandardCharsets.UTF_8).length;
         if (bytes > MAX_BYTES) {
             return new Result(null, "meta is " + bytes + " bytes serialised; at most " + MAX_BYTES);
@@ -109,117 +105,57 @@ public final class MetaSanitizer {
 
     private static JsonNode scrubNode(JsonNode node) {
         if (node.isTextual()) {
-            return TextNode.valueOf(scrub(node.asText()));
+            return TextNode.valueOf(TextScrubber.scrub(node.asText()));
         }
-        if (node.isNumber() && node.canConvertToLong() && String.valueOf(node.asLong()).length() >= 13
-                && luhn(String.valueOf(node.asLong()))) {
-            return TextNode.valueOf("[card]");
+        if (node.isNumber() && node.canConvertToLong()) {
+            String digits = String.valueOf(Math.abs(node.asLong()));
+            if (digits.length() >= 13 && TextScrubber.luhn(digits)) {
+                return TextNode.valueOf("[card]");
+            }
+            if (TextScrubber.isPhoneLikeNumber(node.asLong())) {
+                return TextNode.valueOf("[phone]");
+            }
         }
         if (node.isObject()) {
             ObjectNode copy = JsonNodeFactory.instance.objectNode();
-            node.fields().forEachRemaining(f -> copy.set(scrub(f.getKey()), scrubNode(f.getValue())));
+            node.fields().forEachRemaining(f -> copy.set(TextScrubber.scrub(f.getKey()), scrubNode(f.getValue())));
             return copy;
         }
         if (node.isArray()) {
-            ArrayNode copy = JsonNodeFactory.instance.arrayNode();
-            node.forEach(element -> copy.add(scrubNode(element)));
-            return copy;
+            return scrubArray(node);
         }
         return node;
     }
 
-    /** Scrubs everything but UUID-shaped ids, which are kept as they are. */
-    public static String scrub(String value) {
-        Matcher ids = UUID_SHAPE.matcher(value);
-        StringBuilder out = new StringBuilder();
-        int from = 0;
-        while (ids.find()) {
-            out.append(scrubText(value.substring(from, ids.start()))).append(ids.group());
-            from = ids.end();
-        }
-        return out.append(scrubText(value.substring(from))).toString();
-    }
-
-    /** Order matters: JWTs and e-mails before the generic token and number rules that would split them. */
-    private static String scrubText(String value) {
-        if (value.isEmpty()) {
-            return value;
-        }
-        String s = JWT.matcher(value).replaceAll("[token]");
-        s = EMAIL.matcher(s).replaceAll("[email]");
-        s = replaceCards(s);
-        s = replaceIpv6(s);
-        s = IPV4.matcher(s).replaceAll("[ip]");
-        s = HEX_TOKEN.matcher(s).replaceAll("[token]");
-        s = B64_TOKEN.matcher(s).replaceAll("[token]");
-        return replacePhones(s);
-    }
-
-    private static String replaceIpv6(String s) {
-        Matcher m = IPV6_CANDIDATE.matcher(s);
-        StringBuilder out = new StringBuilder();
-        while (m.find()) {
-            m.appendReplacement(out, isIpv6(m.group()) ? "[ip]" : Matcher.quoteReplacement(m.group()));
-        }
-        m.appendTail(out);
-        return out.toString();
-    }
-
-    /** A literal never triggers a DNS lookup; times like 12:30:45 fail to parse and survive. */
-    private static boolean isIpv6(String candidate) {
-        try {
-            // Brackets admit only an IPv6 literal (an IPv4-mapped one comes back as Inet4Address).
-            return java.net.InetAddress.getByName("[" + candidate + "]") != null;
-        } catch (java.net.UnknownHostException | IllegalArgumentException e) {
-            return false;
-        }
-    }
-
-    /** 9–15 digits written like a phone number (+country, parentheses or separators); bare digit runs survive. */
-    private static String replacePhones(String s) {
-        Matcher m = PHONE.matcher(s);
-        StringBuilder out = new StringBuilder();
-        while (m.find()) {
-            String match = m.group();
-            int digits = match.replaceAll("\\D", "").length();
-            boolean written = match.startsWith("+") || match.contains("(") || match.matches(".*\\d[ .-]\\d.*");
-            boolean date = match.matches("\\d{4}-\\d{2}-\\d{2}");
-            m.appendReplacement(out, digits >= 9 && digits <= 15 && written && !date ? "[phone]"
-                    : Matcher.quoteReplacement(match));
-        }
-        m.appendTail(out);
-        return out.toString();
-    }
-
-    private static String replaceCards(String s) {
-        Matcher m = CARD.matcher(s);
-        StringBuilder out = new StringBuilder();
-        while (m.find()) {
-            String digits = m.group().replaceAll("[ -]", "");
-            m.appendReplacement(out, luhn(digits) ? "[card]" : Matcher.quoteReplacement(m.group()));
-        }
-        m.appendTail(out);
-        return out.toString();
-    }
-
-    static boolean luhn(String digits) {
-        int sum = 0;
-        boolean doubleIt = false;
-        for (int i = digits.length() - 1; i >= 0; i--) {
-            int d = digits.charAt(i) - '0';
-            if (d < 0 || d > 9) {
-                return false;
+    /**
+     * Elements one by one, after marking the runs of consecutive strings that hold a JWT only when joined:
+     * a token cut into {@code ["eyJhbGciOi…", ".eyJzdWIi…", ".c2ln…"]} passes every rule element by element.
+     * Each marked element becomes {@code [token]}, so no fragment of it is kept.
+     */
+    private static JsonNode scrubArray(JsonNode array) {
+        boolean[] token = new boolean[array.size()];
+        int runStart = 0;
+        for (int i = 0; i <= array.size(); i++) {
+            if (i < array.size() && array.get(i).isTextual()) {
+                continue;
             }
-            if (doubleIt) {
-                d *= 2;
-                if (d > 9) {
-                    d -= 9;
+            if (i - runStart >= 2) {
+                List<String> run = new ArrayList<>();
+                for (int j = runStart; j < i; j++) {
+                    run.add(array.get(j).asText());
+                }
+                boolean[] marked = TextScrubber.partsOfSplitToken(run);
+                for (int j = 0; j < marked.length; j++) {
+                    token[runStart + j] = marked[j];
                 }
             }
-            sum += d;
-            doubleIt = !doubleIt;
+            runStart = i + 1;
         }
-        return sum % 10 == 0;
+        ArrayNode copy = JsonNodeFactory.instance.arrayNode();
+        for (int i = 0; i < array.size(); i++) {
+            copy.add(token[i] ? TextNode.valueOf("[token]") : scrubNode(array.get(i)));
+        }
+        return copy;
     }
 
     private static int depth(JsonNode node) {

@@ -1,10 +1,15 @@
 package io.paddock.telemetry;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.paddock.embedded.PaddockStoresTestResource;
 import io.paddock.shared.auth.AccessTokens;
@@ -97,6 +102,48 @@ class EventsResourceTest {
         }
         assertEquals(1, count("SELECT count(*) FROM usage_events WHERE anonymous_id = '" + anon
                 + "' AND meta->>'source' LIKE '%[email]%[phone]%[ip]%[token]%[card]%'"));
+    }
+
+    /**
+     * Issue 13, finding 6, as reported: an e-mail address and a phone number sent in itemId came back from
+     * GET /v1/events. Now such events are refused one by one with the field named, and what is stored of the
+     * rest — meta written with the issue's evasions — holds none of it either.
+     */
+    @Test
+    void anEmailAddressAndAPhoneNumberInItemIdNeverComeBackFromGetEvents() {
+        String token = tokens.issue(Ids.uuidV7(), "user").token();
+        String meta = ",\"itemId\":\"post-1\",\"meta\":{\"source\":\"probe.person\uff20example.com or 415\u2013555\u20132671\","
+                + "\"target\":[\"eyJhbGciOiJIUzI1NiJ9\",\".eyJzdWIiOiJwcm9iZSJ9\",\".c2lnbmF0dXJlcHJvYmU\"],"
+                + "\"url\":\"http://0xC0A80001/\",\"variant\":\"AKIAIOSFODNN7EXAMPLE\"}";
+        String body = "{\"events\":["
+                + event(UUID.randomUUID(), "impression", ",\"itemId\":\"probe.person@example.com\"") + ","
+                + event(UUID.randomUUID(), "impression", ",\"itemId\":\"+1 415 555 2671\"") + ","
+                + event(UUID.randomUUID(), "impression", ",\"itemId\":\"14155552671\"") + ","
+                + event(UUID.randomUUID(), "impression", ",\"itemId\":\"probe.person@example.com +14155552671\"") + ","
+                + event(UUID.randomUUID(), "click", meta) + "]}";
+        given().auth().oauth2(token).contentType(ContentType.JSON).body(body).when().post("/v1/events")
+                .then().statusCode(202)
+                .body("accepted", equalTo(1))
+                .body("rejected.index", contains(0, 1, 2, 3))
+                .body("rejected.reason", everyItem(startsWith("itemId ")));
+
+        String events = given().auth().oauth2(token).when().get("/v1/events")
+                .then().statusCode(200).body("items", hasSize(1)).body("items[0].itemId", equalTo("post-1"))
+                .extract().asString();
+        for (String probe : List.of("probe.person", "example.com", "415", "555", "2671", "eyJ", "0xC0A80001", "AKIA")) {
+            assertFalse(events.contains(probe), probe + " came back: " + events);
+        }
+    }
+
+    @Test
+    void anAnonymousBatchWhoseAnonymousIdIsAnEmailAddressIsRefusedWhole() {
+        given().contentType(ContentType.JSON)
+                .body("{\"anonymousId\":\"probe.person@example.com\",\"events\":[" + event(UUID.randomUUID(), "like", "") + "]}")
+                .when().post("/v1/events")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("errors.field", contains("anonymousId"))
+                .body(not(containsString("probe.person")));
+        assertEquals(0, count("SELECT count(*) FROM usage_events WHERE anonymous_id LIKE 'probe.person%'"));
     }
 
     @Test

@@ -104,13 +104,16 @@ class UnstorableBatchTest {
         }
     }
 
-    /** The guard against refusing too much: a surrogate pair is one valid character (an emoji) and is stored. */
+    /**
+     * The guard against refusing too much: a surrogate pair is one valid character (an emoji) and is stored.
+     * In meta: the id fields take ASCII ids only since issue 13's finding 6.
+     */
     @Test
     void surrogatePairsAndOtherUnicodeAreStoredAsSent() throws Exception {
         String anon = "emoji-" + UUID.randomUUID();
         String body = "{\"anonymousId\":\"" + anon + "\",\"events\":[{\"eventId\":\"" + UUID.randomUUID()
-                + "\",\"type\":\"click\",\"occurredAt\":\"" + now() + "\",\"itemId\":\"post-\\ud83d\\ude00\","
-                + "\"meta\":{\"source\":\"caf\u00e9 \ud83d\ude00\"}}]}";
+                + "\",\"type\":\"click\",\"occurredAt\":\"" + now() + "\",\"itemId\":\"post-1\","
+                + "\"meta\":{\"source\":\"caf\u00e9 \\ud83d\\ude00 \ud83d\ude00\"}}]}";
         given().contentType(ContentType.JSON).body(body).when().post("/v1/events")
                 .then().statusCode(202).body("accepted", equalTo(1)).body("parked", equalTo(false));
         assertEquals(1, stored(anon));

@@ -58,7 +58,16 @@ class MalformedRequestCorpusTest {
             "\u00ff\u00fe\u0000garbage", "{\"body\":\"'; DROP TABLE posts; --\"}",
             // Duplicate keys (issue 13): at the top, nested, and the post-action repro that was a bare 500.
             "{\"type\":\"like\",\"type\":\"report\"}", "{\"events\":[{\"type\":\"click\",\"type\":\"open\"}]}",
-            "{\"refreshToken\":\"a\",\"refreshToken\":\"b\"}", "{\"body\":\"x\",\"targetEntityIds\":[],\"body\":\"y\"}");
+            "{\"refreshToken\":\"a\",\"refreshToken\":\"b\"}", "{\"body\":\"x\",\"targetEntityIds\":[],\"body\":\"y\"}",
+            // Issue 13, finding 6: personal data and wrong shapes in the telemetry id fields (400 for the batch's
+            // anonymousId, else 202 with the events rejected).
+            "{\"anonymousId\":\"ada@example.com\",\"events\":[{\"eventId\":\"" + UUID.randomUUID() + "\",\"type\":\"click\"}]}",
+            "{\"events\":[{\"eventId\":\"" + UUID.randomUUID() + "\",\"type\":\"click\",\"itemId\":\"+1 415 555 2671\","
+                    + "\"surface\":\"Home Feed\",\"lane\":\"\uff46\uff4f\uff52\",\"feedRequestId\":\"192.168.0.1\","
+                    + "\"anonymousId\":\"4155552671\",\"occurredAt\":\"2026-01-01T00:00:00Z\"}]}",
+            "{\"events\":[{\"eventId\":\"" + UUID.randomUUID() + "\",\"type\":\"click\",\"itemId\":[\"a\"],\"surface\":7,"
+                    + "\"lane\":{},\"feedRequestId\":true,\"occurredAt\":\"2026-01-01T00:00:00Z\","
+                    + "\"meta\":{\"target\":[\"eyJhbGciOiJIUzI1NiJ9\",\".eyJzdWIiOiIxIn0\",\".c2ln\"]}}]}");
 
     /**
      * Issue 13, finding 4: text PostgreSQL cannot store, in otherwise valid bodies of each route (it was a 503).

@@ -7,7 +7,9 @@ import java.util.regex.Pattern;
 public final class RequestIds {
 
     public static final String HEADER = "X-Request-Id";
-    private static final Pattern SANE = Pattern.compile("[A-Za-z0-9._:\\-]{8,128}");
+    /** A sane token: what is echoed, and so what a client may quote back (telemetry's feedRequestId). */
+    public static final String TOKEN_PATTERN = "[A-Za-z0-9._:\\-]{8,128}";
+    private static final Pattern SANE = Pattern.compile(TOKEN_PATTERN);
 
     private RequestIds() {
     }
