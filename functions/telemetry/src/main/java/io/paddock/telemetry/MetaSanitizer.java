@@ -32,6 +32,13 @@ public final class MetaSanitizer {
      * a few times, so a value this large could never fit {@link #MAX_BYTES} anyway: refused unread.
      */
     static final int MAX_BYTES_BEFORE_SCRUBBING = 8 * MAX_BYTES;
+    /**
+     * Digits (and sign and point) a number may take as PostgreSQL stores it. jsonb keeps numbers as
+     * {@code numeric} and writes them out in plain notation, so {@code 1e300} (seven bytes here) is 301 bytes
+     * there: the door measures numbers the way the store will, or a small meta could fail the store's
+     * 8 KiB check at insert — a batch parked in an outage would then be poison.
+     */
+    static final int MAX_NUMBER_LENGTH = 40;
 
     /** Either the cleaned meta or why the event must be rejected. */
     public record Result(ObjectNode meta, String rejection) {
@@ -90,17 +97,57 @@ public final class MetaSanitizer {
                 kept.set(key, field.getValue());
             }
         }
+        String numbers = numbersThatCannotBeStored(kept);
+        if (numbers != null) {
+            return new Result(null, numbers);
+        }
         int raw = kept.toString().getBytes(StandardCharsets.UTF_8).length;
         if (raw > MAX_BYTES_BEFORE_SCRUBBING) {
             return new Result(null, "meta is " + raw + " bytes serialised; at most " + MAX_BYTES);
         }
         ObjectNode clean = JsonNodeFactory.instance.objectNode();
         kept.fields().forEachRemaining(field -> clean.set(field.getKey(), scrubNode(field.getValue())));
-        int bytes = clean.toString().getBytes(StandardCharsets.UTF_8).length;
+        int bytes = clean.toString().getBytes(StandardCharsets.UTF_8).length + plainNotationGrowth(clean);
         if (bytes > MAX_BYTES) {
             return new Result(null, "meta is " + bytes + " bytes serialised; at most " + MAX_BYTES);
         }
         return new Result(clean, null);
+    }
+
+    /** Why a number in {@code node} cannot be stored as sent (not finite, or too long in plain notation), or null. */
+    private static String numbersThatCannotBeStored(JsonNode node) {
+        if (node.isNumber()) {
+            if (!Double.isFinite(node.asDouble()) && !node.isIntegralNumber() && !node.isBigDecimal()) {
+                return "meta holds a number too large to store (" + node.asText() + ")";
+            }
+            int length = plain(node).length();
+            return length > MAX_NUMBER_LENGTH
+                    ? "meta holds a number of " + length + " characters as stored; at most " + MAX_NUMBER_LENGTH : null;
+        }
+        for (JsonNode child : node) {
+            String why = numbersThatCannotBeStored(child);
+            if (why != null) {
+                return why;
+            }
+        }
+        return null;
+    }
+
+    /** How many bytes more {@code node}'s numbers take in PostgreSQL's plain notation than in Jackson's. */
+    private static int plainNotationGrowth(JsonNode node) {
+        if (node.isNumber()) {
+            return Math.max(0, plain(node).length() - node.toString().length());
+        }
+        int growth = 0;
+        for (JsonNode child : node) {
+            growth += plainNotationGrowth(child);
+        }
+        return growth;
+    }
+
+    /** The number as PostgreSQL's numeric parses Jackson's text of it and writes it back (same scale). */
+    private static String plain(JsonNode number) {
+        return new java.math.BigDecimal(number.toString()).toPlainString();
     }
 
     private static JsonNode scrubNode(JsonNode node) {

@@ -228,6 +228,36 @@ class MetaSanitizerTest {
         assertTrue(sanitizer.sanitize("click", null).accepted());
     }
 
+    /**
+     * Issue 13, found by the poison-batch fault test: {@code 1e300} is seven bytes to Jackson and 301 to jsonb,
+     * so forty of them passed the 2 KiB door and failed PostgreSQL's 8 KiB check at insert (a 400 with
+     * PostgreSQL up; with it down, a parked batch the replay could only quarantine). Numbers are measured as
+     * stored now.
+     */
+    @Test
+    void numbersAreMeasuredAsPostgresStoresThemSoNoSmallMetaFailsTheStore() throws Exception {
+        String forty = String.join(",", java.util.Collections.nCopies(40, "1e300"));
+        MetaSanitizer.Result huge = sanitizer.sanitize("click", JSON.readTree("{\"position\":[" + forty + "]}"));
+        assertFalse(huge.accepted(), "a 1 followed by 300 zeros as stored");
+        assertTrue(huge.rejection().contains("at most " + MetaSanitizer.MAX_NUMBER_LENGTH), huge.rejection());
+
+        MetaSanitizer.Result infinite = sanitizer.sanitize("click", JSON.readTree("{\"position\":1e400}"));
+        assertFalse(infinite.accepted(), "past a double's range, it was stored as \"Infinity\"");
+        MetaSanitizer.Result tiny = sanitizer.sanitize("click", JSON.readTree("{\"position\":1e-300}"));
+        assertFalse(tiny.accepted(), "0.000…1 as stored");
+
+        // Each within the per-number limit, together over 2 KiB as stored though about 1.7 KiB as sent.
+        String many = String.join(",", java.util.Collections.nCopies(250, "1e30"));
+        MetaSanitizer.Result grown = sanitizer.sanitize("click", JSON.readTree("{\"position\":[" + many + "]}"));
+        assertFalse(grown.accepted());
+        assertTrue(grown.rejection().contains("at most " + MetaSanitizer.MAX_BYTES), grown.rejection());
+
+        MetaSanitizer.Result ordinary = sanitizer.sanitize("dwell_end",
+                JSON.readTree("{\"durationMs\":1500,\"position\":2.5,\"rank\":1e3,\"slot\":-0.001}"));
+        assertTrue(ordinary.accepted(), ordinary.rejection());
+        assertEquals(1500, ordinary.meta().get("durationMs").asInt());
+    }
+
     /** Scrubbing reads every character: a value that could never fit is refused unread (the body allows 256 KiB). */
     @Test
     void aValueTooLargeToEverFitIsRefusedBeforeScrubbing() throws Exception {

@@ -8,13 +8,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.paddock.db.Migrations;
 import io.paddock.embedded.EmbeddedStores;
 import io.paddock.embedded.PaddockStoresTestResource;
 import io.paddock.shared.auth.AccessTokens;
 import io.paddock.shared.config.PaddockConfig;
 import io.paddock.shared.db.Database;
+import io.paddock.telemetry.EventStore;
 import io.paddock.telemetry.ParkedBatches;
+import io.paddock.telemetry.UsageEvent;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -59,12 +63,13 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * The contract and README promise: every good event stored exactly once, a second run stores nothing,
  * the poison batch quarantined in place with its reason, no good batch left parked.
  *
- * <p>The poison passes the door honestly. MetaSanitizer caps {@code meta} at 2 KiB as Jackson writes it,
- * where {@code 1e300} is the seven characters {@code 1.0E300}; PostgreSQL's CHECK
- * {@code usage_events_meta_shape} caps {@code meta::text} at 8 KiB as jsonb writes it, where the same
- * number is a 1 followed by 300 zeros. A few dozen such numbers are a small meta at the door and a
- * 23514 at the insert. If the door ever measures what PostgreSQL measures, this batch is refused there
- * (the test says so) and the poison has to be planted with {@link ParkedBatches#park} instead.
+ * <p>The poison: forty {@code 1e300}s in {@code meta}. That is seven bytes each to Jackson and a 1 followed by
+ * 300 zeros to jsonb, so PostgreSQL's CHECK {@code usage_events_meta_shape} (8 KiB) refuses it at insert.
+ * This suite first found it passing the door (MetaSanitizer measured Jackson's text); the door measures
+ * numbers as stored now, and the test shows it refuses the event with PostgreSQL up and down. So the poison
+ * is parked the way a release with a looser door would have parked it — through {@link ParkedBatches#park},
+ * the production writer, while PostgreSQL is down — which is what a parked table holds after a deploy
+ * tightens the store's rules.
  */
 @QuarkusTest
 @QuarkusTestResource(PaddockStoresTestResource.class)
@@ -110,6 +115,7 @@ class PoisonBatchFaultTest {
     private final List<Batch> good = new ArrayList<>();
     private Batch poison;
     private HttpResponse<String> poisonWithPostgresUp;
+    private HttpResponse<String> poisonWithPostgresDown;
     /** The good batches the replay reads after the poison one (its scan order, not parking order). */
     private int goodBatchesBehindThePoison;
     private ParkedBatches.Replay first;
@@ -132,7 +138,8 @@ class PoisonBatchFaultTest {
 
         stores.stopPostgres();
         try {
-            poison = send(null, "poison-suite-" + runId + "-poison", poisonEvents());
+            poisonWithPostgresDown = postBatch(null, "poison-suite-" + runId + "-door", poisonEvents());
+            poison = plantPoison("poison-suite-" + runId + "-poison");
             for (int round = 0; round < 2; round++) {
                 for (User user : users) {
                     good.add(send(user, null, goodEvents()));
@@ -177,20 +184,21 @@ class PoisonBatchFaultTest {
     }
 
     @Test
-    void withPostgresUpThePoisonBatchPassesTheDoorAndTheStoreRefusesItForItsData() throws Exception {
-        assertEquals(400, poisonWithPostgresUp.statusCode(), poisonWithPostgresUp.body());
-        assertTrue(poisonWithPostgresUp.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"));
-        // Validation would name the event or field; this is EventIngestion's answer to PostgreSQL's refusal.
-        assertEquals("The batch holds a value the event store cannot keep",
-                JSON.readTree(poisonWithPostgresUp.body()).path("detail").asText(), poisonWithPostgresUp.body());
+    void theDoorRefusesThePoisonEventWithPostgresUpAndDownSoItIsNeverParkedToday() throws Exception {
+        for (HttpResponse<String> answer : List.of(poisonWithPostgresUp, poisonWithPostgresDown)) {
+            assertEquals(202, answer.statusCode(), answer.body());
+            JsonNode receipt = JSON.readTree(answer.body());
+            assertEquals(0, receipt.path("accepted").asInt(), answer.body());
+            assertFalse(receipt.path("parked").asBoolean(), answer.body());
+            assertEquals(0, receipt.path("rejected").path(0).path("index").asInt(), answer.body());
+            assertTrue(receipt.path("rejected").path(0).path("reason").asText().contains("as stored"), answer.body());
+        }
     }
 
     @Test
-    void everyBatchIsAcceptedAndParkedWhilePostgresIsDownThePoisonOneFirst() {
-        List<Batch> all = new ArrayList<>();
-        all.add(poison);
-        all.addAll(good);
-        for (Batch b : all) {
+    void everyGoodBatchIsAcceptedAndParkedWhilePostgresIsDownAfterThePoison() {
+        assertEquals(202, poison.status(), "planted while PostgreSQL was down");
+        for (Batch b : good) {
             assertEquals(202, b.status(), b.toString());
             assertTrue(b.receipt().path("parked").asBoolean(), b.toString());
             assertEquals(b.eventIds().size(), b.receipt().path("accepted").asInt(), b.toString());
@@ -255,6 +263,21 @@ class PoisonBatchFaultTest {
     void thePoisonParkedFirstHeldBackNoneOfTheBatchesBehindIt() {
         assertTrue(goodBatchesBehindThePoison > 0, "some good batch is read after the poison one");
         assertEquals(good.size(), first.batches(), "and every one was stored in the same run");
+    }
+
+    /**
+     * The poison batch as an earlier release's door let it through: parked by the production writer, one
+     * event whose meta is small to Jackson and over 8 KiB to jsonb.
+     */
+    private Batch plantPoison(String anonymousId) {
+        UUID id = UUID.randomUUID();
+        ObjectNode meta = JSON.createObjectNode();
+        ArrayNode position = meta.putArray("position");
+        IntStream.range(0, HUGE_NUMBERS).forEach(i -> position.add(1e300));
+        parked.park(new EventStore.Actor(null, anonymousId, false), List.of(new UsageEvent(id, anonymousId, "click",
+                "post-" + id.toString().substring(0, 8), "home", null, null,
+                Instant.now().minusSeconds(1).truncatedTo(ChronoUnit.MILLIS), meta)));
+        return new Batch(null, anonymousId, List.of(id), 202, null);
     }
 
     /** One event whose meta is small to Jackson and over 8 KiB to jsonb. */
