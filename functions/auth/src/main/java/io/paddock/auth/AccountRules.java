@@ -1,5 +1,6 @@
 package io.paddock.auth;
 
+import io.paddock.shared.auth.Handles;
 import io.paddock.shared.http.Problem.FieldError;
 import io.paddock.shared.http.StorableText;
 import java.nio.charset.StandardCharsets;
@@ -38,7 +39,6 @@ public final class AccountRules {
     public static final int DISPLAY_NAME_MAX = 100;
     public static final int EMAIL_MAX = 254;
 
-    private static final Pattern HANDLE = Pattern.compile("[a-z0-9_]{3,30}");
     private static final Pattern LOCAL_PART = Pattern.compile("[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*");
     private static final Pattern HOST_LABEL = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
 
@@ -80,10 +80,6 @@ public final class AccountRules {
             }
         }
         return !labels[labels.length - 1].chars().allMatch(Character::isDigit);
-    }
-
-    public static boolean validHandle(String handle) {
-        return handle != null && HANDLE.matcher(handle).matches();
     }
 
     /** The password as it is hashed: NFKC, then UTF-8. */
@@ -149,7 +145,7 @@ public final class AccountRules {
         if (password != null) {
             passwordProblem(password).ifPresent(p -> errors.add(new FieldError("password", p)));
         }
-        if (handle != null && !validHandle(handle)) {
+        if (handle != null && !Handles.isValid(handle)) {
             errors.add(new FieldError("handle", "must be 3 to 30 characters of a-z, 0-9 and _"));
         }
         displayNameProblem(displayName).ifPresent(p -> errors.add(new FieldError("displayName", p)));

@@ -1,15 +1,12 @@
 package io.paddock.auth;
 
+import io.paddock.shared.ids.Sha256;
 import io.paddock.shared.resilience.StoreBreaker;
 import io.paddock.shared.resilience.StoreBreakers;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.vertx.mutiny.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Locale;
 import org.jboss.logging.Logger;
 
@@ -130,10 +127,6 @@ public class RedisLoginBackoff implements LoginBackoff {
     }
 
     private static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Sha256.hex(text);
     }
 }

@@ -2,13 +2,14 @@ package io.paddock.auth;
 
 import io.paddock.shared.auth.AccessTokens;
 import io.paddock.shared.config.PaddockConfig;
+import io.paddock.shared.http.Timestamps;
 import io.paddock.shared.ids.Ids;
+import io.paddock.shared.ids.Sha256;
 import io.paddock.shared.observability.RequestRecords;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -132,7 +133,7 @@ public class RefreshTokens {
         item.put(USER_ID, s(userId.toString()));
         item.put(ROLE, s(role));
         item.put(CURRENT_HASH, s(hash(secret)));
-        item.put(CREATED_AT, s(Times.format(now)));
+        item.put(CREATED_AT, s(Timestamps.format(now)));
         item.put(ROTATED_AT, n(now.toEpochMilli()));
         item.put(EXPIRES_AT, n(now.plus(ttl).getEpochSecond()));
         item.put(REVOKED, AttributeValue.fromBool(false));
@@ -356,11 +357,7 @@ public class RefreshTokens {
     }
 
     static String hash(byte[] secret) {
-        try {
-            return encode(MessageDigest.getInstance("SHA-256").digest(secret));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return encode(Sha256.digest(secret));
     }
 
     private static boolean same(String a, String b) {

@@ -1,6 +1,7 @@
 package io.paddock.auth;
 
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import io.paddock.shared.auth.Handles;
 import jakarta.validation.constraints.NotNull;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
@@ -13,7 +14,7 @@ public record RegisterRequest(
         @Schema(required = true, minLength = AccountRules.PASSWORD_MIN, maxLength = AccountRules.PASSWORD_MAX,
                 description = "8 to 128 characters, any characters; not one of the 1,000 most common passwords")
         @NotNull(message = "is required") @JsonDeserialize(using = StrictJson.Text.class) String password,
-        @Schema(required = true, pattern = "^[a-z0-9_]{3,30}$", example = "ada")
+        @Schema(required = true, pattern = Handles.PATTERN, example = "ada")
         @NotNull(message = "is required") @JsonDeserialize(using = StrictJson.Text.class) String handle,
         @Schema(maxLength = AccountRules.DISPLAY_NAME_MAX, example = "Ada Lovelace")
         @JsonDeserialize(using = StrictJson.Text.class) String displayName) {

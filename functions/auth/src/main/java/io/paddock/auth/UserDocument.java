@@ -1,5 +1,6 @@
 package io.paddock.auth;
 
+import io.paddock.shared.http.Timestamps;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** The contract's {@code user}: {id, email, handle, displayName, role, createdAt}. */
@@ -14,6 +15,6 @@ public record UserDocument(
 
     static UserDocument of(Accounts.Account account) {
         return new UserDocument(account.id().toString(), account.email(), account.handle(), account.displayName(),
-                account.role(), Times.format(account.createdAt()));
+                account.role(), Timestamps.format(account.createdAt()));
     }
 }

@@ -4,6 +4,7 @@ import io.paddock.feed.FeedDocuments.Author;
 import io.paddock.feed.FeedDocuments.Page;
 import io.paddock.feed.FeedDocuments.Post;
 import io.paddock.shared.db.Database;
+import io.paddock.shared.http.Timestamps;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Array;
 import java.sql.Connection;
@@ -12,8 +13,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -75,9 +74,6 @@ public class FeedQueries {
 
     static final String USER_BY_HANDLE = "SELECT id FROM users WHERE handle = ?";
     static final String ENTITY_EXISTS = "SELECT 1 FROM entities WHERE id = ?";
-
-    private static final DateTimeFormatter RFC3339_MILLIS = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'")
-            .withZone(java.time.ZoneOffset.UTC);
 
     private final Database database;
     private final AtomicLong pageQueries = new AtomicLong();
@@ -177,15 +173,11 @@ public class FeedQueries {
                 Instant createdAt = rs.getTimestamp("created_at").toInstant();
                 posts.add(new Post(rs.getObject("id", UUID.class),
                         new Author(rs.getObject("author_id", UUID.class), rs.getString("handle"), rs.getString("display_name")),
-                        rs.getString("body"), Arrays.asList(ids), format(createdAt), rs.getLong("likes"),
+                        rs.getString("body"), Arrays.asList(ids), Timestamps.format(createdAt), rs.getLong("likes"),
                         createdAt));
             }
         }
         return posts;
-    }
-
-    static String format(Instant instant) {
-        return RFC3339_MILLIS.format(instant.truncatedTo(ChronoUnit.MILLIS));
     }
 
     private static Instant createdAtOf(Post post) {

@@ -1,6 +1,7 @@
 package io.paddock.feed;
 
 import io.paddock.shared.auth.Caller;
+import io.paddock.shared.auth.Handles;
 import io.paddock.shared.auth.Principal;
 import io.paddock.shared.http.QueryParams;
 import io.paddock.shared.http.RequestIds;
@@ -83,7 +84,7 @@ public class FeedResource {
             @QueryParam("cursor") String cursor, @Context HttpHeaders headers) {
         int pageSize = QueryParams.limit(limit);
         FeedCursor position = FeedCursor.decode(cursor);
-        if (!handle.matches("[a-z0-9_]{3,30}")) {
+        if (!Handles.isValid(handle)) {
             throw new jakarta.ws.rs.NotFoundException("No user @" + handle);
         }
         String body = read(() -> feeds.profile(handle, position, pageSize));

@@ -5,6 +5,7 @@ import io.paddock.feed.FeedDocuments.Post;
 import io.paddock.shared.auth.Principal;
 import io.paddock.shared.db.Database;
 import io.paddock.shared.http.Problem;
+import io.paddock.shared.http.Timestamps;
 import io.paddock.shared.ids.Ids;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.ForbiddenException;
@@ -140,7 +141,7 @@ public class FeedWrites {
                 FeedQueries.bind(s, id, kind, name, creator);
                 try (ResultSet rs = s.executeQuery()) {
                     rs.next();
-                    return new Entity(id, kind, name, FeedQueries.format(rs.getTimestamp(1).toInstant()));
+                    return new Entity(id, kind, name, Timestamps.format(rs.getTimestamp(1).toInstant()));
                 }
             }
         });

@@ -1,6 +1,7 @@
 package io.paddock.feed;
 
 import io.paddock.shared.auth.Caller;
+import io.paddock.shared.auth.Handles;
 import io.paddock.shared.auth.Principal;
 import io.paddock.shared.http.QueryParams;
 import io.paddock.shared.http.ServiceUnavailable;
@@ -74,7 +75,7 @@ public class FollowsResource {
 
     private Response user(String handle, boolean follow) {
         Principal principal = caller.require();
-        if (!handle.matches("[a-z0-9_]{3,30}")) {
+        if (!Handles.isValid(handle)) {
             throw new NotFoundException("No user @" + handle);
         }
         try {

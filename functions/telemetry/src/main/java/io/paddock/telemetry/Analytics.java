@@ -1,6 +1,7 @@
 package io.paddock.telemetry;
 
 import io.paddock.shared.db.Database;
+import io.paddock.shared.http.Timestamps;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -111,7 +112,7 @@ public class Analytics {
                     }
                 }
             }
-            return new CtrReport(Times.format(from), Times.format(to), items);
+            return new CtrReport(Timestamps.format(from), Timestamps.format(to), items);
         });
     }
 
@@ -126,7 +127,7 @@ public class Analytics {
                 Double dwell = medianDwell(connection, surface, from, to);
                 try (ResultSet rs = s.executeQuery()) {
                     rs.next();
-                    return new Funnel(surface, Times.format(from), Times.format(to), rs.getLong(1), rs.getLong(2),
+                    return new Funnel(surface, Timestamps.format(from), Timestamps.format(to), rs.getLong(1), rs.getLong(2),
                             rs.getLong(3), rs.getLong(4), rs.getLong(5), dwell);
                 }
             }

@@ -1,6 +1,7 @@
 package io.paddock.telemetry;
 
 import io.paddock.shared.db.Database;
+import io.paddock.shared.http.Timestamps;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -165,8 +166,8 @@ public class EventStore {
                         UUID id = rs.getObject("event_id", UUID.class);
                         items.add(new EventPage.Item(id.toString(), str(rs.getObject("user_id")), rs.getString("anonymous_id"),
                                 rs.getString("type"), rs.getString("item_id"), rs.getString("surface"), rs.getString("lane"),
-                                rs.getString("feed_request_id"), Times.format(occurred),
-                                Times.format(rs.getTimestamp("received_at").toInstant()), rs.getString("meta")));
+                                rs.getString("feed_request_id"), Timestamps.format(occurred),
+                                Timestamps.format(rs.getTimestamp("received_at").toInstant()), rs.getString("meta")));
                         last = new EventPage.Cursor(occurred, id);
                     }
                 }

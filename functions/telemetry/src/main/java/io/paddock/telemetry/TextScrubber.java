@@ -1,7 +1,6 @@
 package io.paddock.telemetry;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
+import io.paddock.shared.net.IpAddress;
 import java.text.Normalizer;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -199,34 +198,15 @@ public final class TextScrubber {
         return replacePhones(s);
     }
 
+    /** Times like 12:30:45 fail to parse and survive; an IPv4-mapped address counts as an address too. */
     private static String replaceIpv6(String s) {
-        Matcher m = IPV6_CANDIDATE.matcher(s);
-        StringBuilder out = new StringBuilder();
-        while (m.find()) {
-            m.appendReplacement(out, isIpv6(m.group()) ? "[ip]" : Matcher.quoteReplacement(m.group()));
-        }
-        m.appendTail(out);
-        return out.toString();
-    }
-
-    /** A literal never triggers a DNS lookup; times like 12:30:45 fail to parse and survive. */
-    private static boolean isIpv6(String candidate) {
-        try {
-            // Brackets admit only an IPv6 literal (an IPv4-mapped one comes back as Inet4Address).
-            return InetAddress.getByName("[" + candidate + "]") != null;
-        } catch (UnknownHostException | IllegalArgumentException e) {
-            return false;
-        }
+        return IPV6_CANDIDATE.matcher(s)
+                .replaceAll(m -> IpAddress.parse(m.group()).isPresent() ? "[ip]" : Matcher.quoteReplacement(m.group()));
     }
 
     private static String replaceOtherIpv4Forms(String s) {
-        Matcher m = IPV4_OTHER_FORMS.matcher(s);
-        StringBuilder out = new StringBuilder();
-        while (m.find()) {
-            m.appendReplacement(out, isAtonIpv4(m.group()) ? "[ip]" : Matcher.quoteReplacement(m.group()));
-        }
-        m.appendTail(out);
-        return out.toString();
+        return IPV4_OTHER_FORMS.matcher(s)
+                .replaceAll(m -> isAtonIpv4(m.group()) ? "[ip]" : Matcher.quoteReplacement(m.group()));
     }
 
     /**

@@ -3,11 +3,11 @@ package io.paddock.db;
 import io.paddock.shared.db.DatabaseUrl;
 import java.io.PrintStream;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -160,15 +160,7 @@ public final class Migrations {
          * the URL itself names wins, as pgjdbc reads URL parameters over properties.
          */
         public Connection connect(Properties settings) throws SQLException {
-            Properties props = new Properties();
-            props.putAll(settings);
-            if (user != null) {
-                props.setProperty("user", user);
-            }
-            if (password != null) {
-                props.setProperty("password", password);
-            }
-            return DriverManager.getConnection(jdbcUrl, props);
+            return new DatabaseUrl(jdbcUrl, Optional.ofNullable(user), Optional.ofNullable(password)).connect(settings);
         }
 
         /** Never prints the password. */

@@ -1,10 +1,8 @@
 package io.paddock.shared.auth;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
+import io.paddock.shared.net.IpAddress;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * The contract's client address: the left-most X-Forwarded-For hop that the edge vouches for, else the
@@ -13,9 +11,6 @@ import java.util.regex.Pattern;
  * ignored. With 0 trusted hops the header is ignored entirely.
  */
 public final class ClientAddress {
-
-    private static final Pattern ADDRESS = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
-    private static final Pattern IPV4 = Pattern.compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
 
     private ClientAddress() {
     }
@@ -42,22 +37,11 @@ public final class ClientAddress {
     }
 
     /**
-     * One spelling per address, so one client is one rate-limit key: IPv4 dotted quad, IPv6 in Java's
-     * full form (lower case), an IPv4-mapped IPv6 address as its IPv4 address. Null for anything that
-     * is not an IP literal (host names are never resolved).
+     * One spelling per address, so one client is one rate-limit key and its {@code edge_blocks} row names it
+     * the same way: {@link IpAddress}'s. Null for anything that is not an IP literal (host names are never
+     * resolved).
      */
     public static String normalise(String text) {
-        if (text == null || !ADDRESS.matcher(text).matches()) {
-            return null;
-        }
-        if (text.indexOf(':') < 0 && !IPV4.matcher(text).matches()) {
-            return null;
-        }
-        try {
-            // Only literals reach this point (checked above), so getByName parses and never looks anything up.
-            return InetAddress.getByName(text).getHostAddress();
-        } catch (UnknownHostException e) {
-            return null;
-        }
+        return IpAddress.parse(text).map(IpAddress::toString).orElse(null);
     }
 }

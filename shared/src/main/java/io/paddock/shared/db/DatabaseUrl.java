@@ -2,7 +2,11 @@ package io.paddock.shared.db;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.util.Optional;
+import java.util.Properties;
 
 /**
  * A PostgreSQL location as operators write it (postgres://user:pass@host:5432/db?sslmode=require) or as
@@ -127,6 +131,24 @@ public record DatabaseUrl(String jdbcUrl, Optional<String> username, Optional<St
             return this;
         }
         return new DatabaseUrl(jdbcUrl + (jdbcUrl.contains("?") ? "&" : "?") + "sslmode=require", username, password);
+    }
+
+    /** The same location signed in as {@code user} with {@code password} (null: none, the driver's default). */
+    public DatabaseUrl withCredentials(String user, String password) {
+        return new DatabaseUrl(jdbcUrl, Optional.ofNullable(user), Optional.ofNullable(password));
+    }
+
+    /**
+     * A plain JDBC connection (no pool) with this URL's credentials. {@code settings} are driver defaults
+     * ({@code connectTimeout}, {@code ApplicationName}, ...): a parameter the URL itself names wins, as pgjdbc
+     * reads URL parameters over properties.
+     */
+    public Connection connect(Properties settings) throws SQLException {
+        Properties props = new Properties();
+        props.putAll(settings);
+        username.ifPresent(user -> props.setProperty("user", user));
+        password.ifPresent(secret -> props.setProperty("password", secret));
+        return DriverManager.getConnection(jdbcUrl, props);
     }
 
     private static String decode(String s) {

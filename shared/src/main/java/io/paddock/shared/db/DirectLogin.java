@@ -2,7 +2,6 @@ package io.paddock.shared.db;
 
 import io.paddock.shared.iam.IamAuthTokens;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Map;
@@ -76,20 +75,20 @@ public final class DirectLogin {
 
     /** A new connection; no query on it may run longer than {@code socketTimeout}. */
     public Connection open(Duration socketTimeout) throws SQLException {
-        Properties props = new Properties();
-        props.setProperty("user", user);
+        String secret;
         try {
-            props.setProperty("password", tokens.map(IamAuthTokens::current).orElse(password));
+            secret = tokens.map(IamAuthTokens::current).orElse(password);
         } catch (IamAuthTokens.Unavailable e) {
             throw new SQLException(e.getMessage(), "08001", e);
         }
+        Properties props = new Properties();
         props.setProperty("connectTimeout", "5");
         props.setProperty("socketTimeout", Long.toString(Math.max(1, socketTimeout.toSeconds())));
         // RDS Proxy multiplexes transactions: no server-side prepared statements across them, and startup
         // settings in the startup packet (a server version the driver need not probe) instead of a SET.
         props.setProperty("prepareThreshold", "0");
         props.setProperty("assumeMinServerVersion", "12");
-        return DriverManager.getConnection(url.jdbcUrl(), props);
+        return url.withCredentials(user, secret).connect(props);
     }
 
     /** Never prints the password. */

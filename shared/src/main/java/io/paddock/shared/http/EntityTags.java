@@ -1,14 +1,13 @@
 package io.paddock.shared.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.paddock.shared.ids.Sha256;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 
@@ -56,12 +55,8 @@ public class EntityTags {
     }
 
     public static String strongTag(byte[] body) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(body);
-            return "\"" + Base64.getUrlEncoder().withoutPadding().encodeToString(digest).substring(0, 27) + "\"";
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        byte[] digest = Sha256.digest(body);
+        return "\"" + Base64.getUrlEncoder().withoutPadding().encodeToString(digest).substring(0, 27) + "\"";
     }
 
     /** RFC 9110 §13.1.2: weak comparison, a list of tags or {@code *}. */

@@ -3,11 +3,10 @@ package io.paddock.shared.http;
 import io.paddock.shared.config.ConfigCheck;
 import io.paddock.shared.config.PaddockConfig;
 import io.paddock.shared.config.Secrets;
+import io.paddock.shared.ids.Sha256;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -88,10 +87,6 @@ public class OriginLock {
     }
 
     private static byte[] sha256(String value) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
+        return Sha256.digest(value);
     }
 }

@@ -6,6 +6,7 @@ import io.paddock.shared.auth.Principal;
 import io.paddock.shared.http.Problem;
 import io.paddock.shared.http.RouteTemplates;
 import io.paddock.shared.http.ServiceUnavailable;
+import io.paddock.shared.ids.Sha256;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -16,9 +17,6 @@ import jakarta.ws.rs.core.Response;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -156,12 +154,6 @@ public class IdempotencyFilter {
     }
 
     private static String sha256(String head, byte[] body) {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            digest.update(head.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest.digest(body));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Sha256.hex(head.getBytes(StandardCharsets.UTF_8), body);
     }
 }

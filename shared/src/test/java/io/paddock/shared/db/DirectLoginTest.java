@@ -16,6 +16,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Properties;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -110,5 +111,24 @@ class DirectLoginTest {
         DirectLogin login = DirectLogin.fromEnvironment(Map.of("DATABASE_URL", url(),
                 "DATABASE_USER", "direct_login", "DATABASE_PASSWORD", "right-horse-battery"));
         assertFalse(login.toString().contains("right-horse-battery"), login.toString());
+    }
+
+    /** The one plain connection under {@link DirectLogin} and {@code ./paddock migrate}: the URL's own credentials. */
+    @Test
+    void aDatabaseUrlConnectsAsItsUserAndItsOwnSettingsWinOverTheCallersDefaults() throws SQLException {
+        DatabaseUrl withCredentials = DatabaseUrl.parse("postgres://direct_login:right-horse-battery@127.0.0.1:"
+                + postgres.getPort() + "/postgres?ApplicationName=from-the-url");
+        Properties defaults = new Properties();
+        defaults.setProperty("ApplicationName", "from-the-caller");
+        defaults.setProperty("user", "postgres");
+        try (Connection c = withCredentials.connect(defaults); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT current_user, current_setting('application_name')")) {
+            rs.next();
+            assertEquals("direct_login", rs.getString(1), "the URL's user, not a default's");
+            assertEquals("from-the-url", rs.getString(2));
+        }
+        SQLException refused = assertThrows(SQLException.class,
+                () -> withCredentials.withCredentials("direct_login", "wrong").connect(new Properties()).close());
+        assertEquals("28P01", refused.getSQLState());
     }
 }

@@ -1,6 +1,6 @@
 package io.paddock.ratelimit.edge;
 
-import io.paddock.shared.ratelimit.EdgeOffenders;
+import io.paddock.shared.net.IpAddress;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -106,8 +106,8 @@ public final class EdgeBlockSync {
 
     /** One address as the single-address CIDR WAF expects: /32 for IPv4, /128 for IPv6. */
     static String cidrOf(String address) {
-        String canonical = EdgeOffenders.canonicalAddress(address);
-        return canonical + (canonical.indexOf(':') >= 0 ? "/128" : "/32");
+        IpAddress canonical = IpAddress.of(address);
+        return canonical + (canonical.isIpv6() ? "/128" : "/32");
     }
 
     /**
@@ -121,9 +121,9 @@ public final class EdgeBlockSync {
             return cidr;
         }
         try {
-            String address = EdgeOffenders.canonicalAddress(cidr.substring(0, slash));
+            IpAddress address = IpAddress.of(cidr.substring(0, slash));
             int prefix = Integer.parseInt(cidr.substring(slash + 1));
-            int bits = address.indexOf(':') >= 0 ? 128 : 32;
+            int bits = address.isIpv6() ? 128 : 32;
             // A mapped IPv6 address turns into IPv4 here; its /128 then fits no IPv4 prefix.
             return prefix >= 0 && prefix <= bits ? address + "/" + prefix : cidr;
         } catch (IllegalArgumentException e) {

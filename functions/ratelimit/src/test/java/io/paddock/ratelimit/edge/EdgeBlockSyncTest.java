@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.paddock.shared.auth.ClientAddress;
+import io.paddock.shared.net.IpAddress;
 import io.paddock.shared.ratelimit.EdgeOffenders;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -166,18 +168,54 @@ class EdgeBlockSyncTest {
                     () -> offenders.record("192.0.2.1", bad), String.valueOf(bad));
         }
         assertNull(EdgeStore.blockedUntil("192.0.2.1"));
-        assertNotNull(EdgeOffenders.canonicalAddress("::"), "the unspecified address is still an address");
+        assertNotNull(canonical("::"), "the unspecified address is still an address");
     }
 
     @Test
     void addressesHaveOneTextForm() {
-        assertEquals("2001:db8::1", EdgeOffenders.canonicalAddress("2001:0DB8:0000:0000:0000:0000:0000:0001"));
-        assertEquals("2001:db8::1:0:0:1", EdgeOffenders.canonicalAddress("2001:db8:0:0:1:0:0:1"), "the first of two equal runs");
-        assertEquals("2001:db8:0:1:1:1:1:1", EdgeOffenders.canonicalAddress("2001:db8::1:1:1:1:1"), "one zero group stays");
-        assertEquals("::1", EdgeOffenders.canonicalAddress("0:0:0:0:0:0:0:1"));
-        assertEquals("1::", EdgeOffenders.canonicalAddress("1:0:0:0:0:0:0:0"));
-        assertEquals("::c000:201", EdgeOffenders.canonicalAddress("::192.0.2.1"), "IPv4-compatible is not IPv4-mapped");
-        assertEquals("192.0.2.1", EdgeOffenders.canonicalAddress("::FFFF:c000:0201"));
-        assertEquals("0.0.0.0", EdgeOffenders.canonicalAddress("0.0.0.0"));
+        assertEquals("2001:db8::1", canonical("2001:0DB8:0000:0000:0000:0000:0000:0001"));
+        assertEquals("2001:db8::1:0:0:1", canonical("2001:db8:0:0:1:0:0:1"), "the first of two equal runs");
+        assertEquals("2001:db8:0:1:1:1:1:1", canonical("2001:db8::1:1:1:1:1"), "one zero group stays");
+        assertEquals("::1", canonical("0:0:0:0:0:0:0:1"));
+        assertEquals("1::", canonical("1:0:0:0:0:0:0:0"));
+        assertEquals("::c000:201", canonical("::192.0.2.1"), "IPv4-compatible is not IPv4-mapped");
+        assertEquals("192.0.2.1", canonical("::FFFF:c000:0201"));
+        assertEquals("0.0.0.0", canonical("0.0.0.0"));
+    }
+
+    /**
+     * The limiter counts a client under {@code ip:<address>} and blocks it at the edge by its {@code edge_blocks}
+     * row; an admin unblock and the WAF IP set must find the one by the other, whichever way the client's
+     * address reached us.
+     */
+    @Test
+    void aLimiterKeyAndItsEdgeBlockRowSpellOneAddressAlike() throws SQLException {
+        for (String written : new String[] {"::FFFF:10.0.0.1", "2001:DB8:0:0:0:0:0:1", "2001:0db8::0:1", "198.51.100.9"}) {
+            EdgeStore.clear();
+            String fromSource = ClientAddress.resolve(written, List.of(), 0);
+            String fromForwardedFor = ClientAddress.resolve("10.9.9.9", List.of("6.6.6.6, " + written), 1);
+            assertEquals(fromSource, fromForwardedFor, written);
+
+            offenders.record(written, Duration.ofMinutes(10));
+
+            assertEquals(List.of(fromSource), EdgeStore.blockedAddresses(), written);
+            String cidr = fromSource + (fromSource.contains(":") ? "/128" : "/32");
+            assertEquals(Set.of(cidr), sync(new RecordingEdgeBlocklist(), Instant.now()).added(), written);
+            assertTrue(offenders.unblock(fromSource), "the limiter's key lifts the block of " + written);
+        }
+    }
+
+    /** A leading zero is octal to some parsers: neither the limiter key nor the block list takes it. */
+    @Test
+    void anAddressWithALeadingZeroIsNeitherAKeyNorABlock() throws SQLException {
+        assertEquals("10.9.9.9", ClientAddress.resolve("10.9.9.9", List.of("010.000.000.001"), 1),
+                "an ambiguous hop is not the client; the source address is");
+        assertNull(ClientAddress.normalise("010.000.000.001"));
+        assertThrows(IllegalArgumentException.class, () -> offenders.record("010.000.000.001", Duration.ofMinutes(1)));
+        assertEquals(List.of(), EdgeStore.blockedAddresses());
+    }
+
+    private static String canonical(String text) {
+        return IpAddress.of(text).toString();
     }
 }

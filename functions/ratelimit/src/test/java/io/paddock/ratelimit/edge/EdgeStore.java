@@ -16,6 +16,8 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
 
 /** The embedded PostgreSQL of the test JVM, reached the ways the edge code reaches it in production. */
 final class EdgeStore {
@@ -71,5 +73,18 @@ final class EdgeStore {
                 return rs.next() ? rs.getObject(1, OffsetDateTime.class).toInstant() : null;
             }
         }
+    }
+
+    /** The blocked addresses as PostgreSQL spells them back. */
+    static List<String> blockedAddresses() throws SQLException {
+        List<String> addresses = new ArrayList<>();
+        try (Connection c = asApplication();
+                PreparedStatement s = c.prepareStatement("SELECT host(ip) FROM edge_blocks ORDER BY ip");
+                ResultSet rs = s.executeQuery()) {
+            while (rs.next()) {
+                addresses.add(rs.getString(1));
+            }
+        }
+        return addresses;
     }
 }
