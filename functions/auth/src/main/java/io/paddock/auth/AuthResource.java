@@ -3,7 +3,7 @@ package io.paddock.auth;
 import io.paddock.shared.auth.AccessTokens;
 import io.paddock.shared.auth.Caller;
 import io.paddock.shared.auth.Principal;
-import io.paddock.shared.http.ServiceUnavailable;
+import io.paddock.shared.auth.SignedIn;
 import io.paddock.shared.ratelimit.Category;
 import io.paddock.shared.ratelimit.RateLimited;
 import io.quarkus.resteasy.reactive.jackson.CustomDeserialization;
@@ -26,12 +26,12 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import software.amazon.awssdk.core.exception.SdkException;
 
 /**
- * The contract's Auth routes. Each method is the same five steps: the body is parsed and validated
- * (strict JSON, Bean Validation) and limited ({@link RateLimited}, counted before the body is read) before
- * it runs; then authorize (bearer, where needed), do (plain classes), respond. Mutations are {@code no-store}.
+ * The contract's Auth routes. Before a method runs, the request is limited ({@link RateLimited}), its caller
+ * judged where the route needs one ({@link SignedIn}) — both before the body is read — and the body parsed
+ * and validated (strict JSON, Bean Validation); the method then reads parse → do (plain classes) → respond.
+ * Store failures pass through to the one 503 mapper. Mutations are {@code no-store}.
  */
 @Path("/v1/auth")
 @Tag(name = "Auth")
@@ -69,14 +69,12 @@ public class AuthResource {
                     + "Handle: ^[a-z0-9_]{3,30}$. A taken e-mail address or handle is a 409 naming the field.")
     @APIResponse(responseCode = "201", description = "The account and its first session",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SessionDocument.class)))
-    public Response register(@Valid @NotNull(message = "is required") RegisterRequest body) {
+    public Response register(@Valid @NotNull(message = "is required") RegisterRequest body) throws SQLException {
         try {
             return Response.status(201).entity(registration.register(body)).header(HttpHeaders.CACHE_CONTROL, NO_STORE)
                     .build();
         } catch (Accounts.Taken taken) {
             throw Problems.conflict(taken.fields);
-        } catch (SQLException | SdkException e) {
-            throw new ServiceUnavailable("registration store unavailable", e);
         }
     }
 
@@ -94,13 +92,11 @@ public class AuthResource {
                     + "together, every address backs off from its own first failure.")
     @APIResponse(responseCode = "200", description = "A new session",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SessionDocument.class)))
-    public Response login(@Valid @NotNull(message = "is required") LoginRequest body) {
+    public Response login(@Valid @NotNull(message = "is required") LoginRequest body) throws SQLException {
         try {
             return Response.ok(passwordLogin.login(body, caller.clientIp())).header(HttpHeaders.CACHE_CONTROL, NO_STORE).build();
         } catch (PasswordLogin.Refused refused) {
             throw new WebApplicationException(Problems.WRONG_CREDENTIALS, 401);
-        } catch (SQLException | SdkException e) {
-            throw new ServiceUnavailable("login store unavailable", e);
         }
     }
 
@@ -117,20 +113,19 @@ public class AuthResource {
                     + "one the family issued is a plain 401 and revokes nothing.")
     @APIResponse(responseCode = "200", description = "The new pair",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TokenPair.class)))
-    public Response refresh(@Valid @NotNull(message = "is required") RefreshRequest body) {
+    public Response refresh(@Valid @NotNull(message = "is required") RefreshRequest body) throws SQLException {
         try {
             return Response.ok(refreshTokens.rotate(body.refreshToken())).header(HttpHeaders.CACHE_CONTROL, NO_STORE)
                     .build();
         } catch (RefreshTokens.Refused refused) {
             throw new WebApplicationException(Problems.REFRESH_REFUSED, 401);
-        } catch (SQLException | SdkException e) {
-            throw new ServiceUnavailable("refresh store unavailable", e);
         }
     }
 
     @POST
     @Path("/logout")
     @RateLimited(Category.AUTH)
+    @SignedIn
     @Consumes(MediaType.APPLICATION_JSON)
     @CustomDeserialization(StrictJson.class)
     @SecurityRequirement(name = "bearer")
@@ -139,33 +134,24 @@ public class AuthResource {
                     + "issued from it, and the bearer access token.")
     @APIResponse(responseCode = "204", description = "Logged out")
     public Response logout(@Valid @NotNull(message = "is required") RefreshRequest body) {
-        Principal principal = caller.require();
-        try {
-            refreshTokens.close(body.refreshToken(), principal.userId());
-            accessTokens.revoke(principal);
-        } catch (RuntimeException e) {
-            // DynamoDB or the Redis denylist did not take it: the client must not believe it is logged out.
-            throw new ServiceUnavailable("logout store unavailable", e);
-        }
+        Principal principal = caller.principal();
+        // DynamoDB or the Redis denylist not taking it is a 503 (mapped): the client must not believe it is logged out.
+        refreshTokens.close(body.refreshToken(), principal.userId());
+        accessTokens.revoke(principal);
         return Response.noContent().header(HttpHeaders.CACHE_CONTROL, NO_STORE).build();
     }
 
     @GET
     @Path("/me")
     @RateLimited(Category.READ)
+    @SignedIn
     @Produces(MediaType.APPLICATION_JSON)
     @SecurityRequirement(name = "bearer")
     @Operation(summary = "The caller's account", description = "Category read. Personal: private, no-cache.")
     @APIResponse(responseCode = "200", description = "The account of the bearer token",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MeDocument.class)))
-    public Response me() {
-        Principal principal = caller.require();
-        Accounts.Account account;
-        try {
-            account = accounts.findById(principal.userId()).orElseThrow(Problems::accountGone);
-        } catch (SQLException e) {
-            throw new ServiceUnavailable("account store unavailable", e);
-        }
+    public Response me() throws SQLException {
+        Accounts.Account account = accounts.findById(caller.principal().userId()).orElseThrow(Problems::accountGone);
         return Response.ok(new MeDocument(UserDocument.of(account)))
                 .header(HttpHeaders.CACHE_CONTROL, "private, no-cache")
                 .header(HttpHeaders.VARY, HttpHeaders.AUTHORIZATION)

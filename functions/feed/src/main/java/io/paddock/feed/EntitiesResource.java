@@ -3,7 +3,7 @@ package io.paddock.feed;
 import io.paddock.feed.FeedDocuments.EntityCreated;
 import io.paddock.shared.auth.Caller;
 import io.paddock.shared.auth.Principal;
-import io.paddock.shared.http.ServiceUnavailable;
+import io.paddock.shared.auth.SignedIn;
 import io.paddock.shared.http.StorableText.Storable;
 import io.paddock.shared.ratelimit.Category;
 import io.paddock.shared.ratelimit.RateLimited;
@@ -49,19 +49,16 @@ public class EntitiesResource {
 
     @POST
     @RateLimited(Category.WRITE)
+    @SignedIn
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Create an entity")
     @APIResponse(responseCode = "201", description = "The entity",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = EntityCreated.class)))
-    public Response create(@Valid @NotNull(message = "is required") NewEntity entity) {
-        Principal creator = caller.require();
-        try {
-            return Response.status(201)
-                    .entity(new EntityCreated(writes.createEntity(creator.userId(), entity.kind().strip(), entity.name().strip())))
-                    .header(HttpHeaders.CACHE_CONTROL, "no-store").build();
-        } catch (SQLException e) {
-            throw new ServiceUnavailable("entity store unavailable", e);
-        }
+    public Response create(@Valid @NotNull(message = "is required") NewEntity entity) throws SQLException {
+        Principal creator = caller.principal();
+        EntityCreated created = new EntityCreated(
+                writes.createEntity(creator.userId(), entity.kind().strip(), entity.name().strip()));
+        return Response.status(201).entity(created).header(HttpHeaders.CACHE_CONTROL, "no-store").build();
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.paddock.feed.FeedDocuments.Page;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.WebApplicationException;
 import java.sql.SQLException;
 import java.util.Map;
 import java.util.UUID;
@@ -32,22 +33,22 @@ public class FeedReads {
         this.json = json;
     }
 
-    public String home(UUID viewer, FeedCursor cursor, int limit) throws Exception {
+    public String home(UUID viewer, FeedCursor cursor, int limit) throws SQLException {
         if (cursor != null) {
             return write(queries.home(viewer, cursor, limit));
         }
-        return cache.firstPage(FeedCache.home(viewer), limit, () -> write(queries.home(viewer, null, limit)));
+        return firstPage(FeedCache.home(viewer), limit, () -> write(queries.home(viewer, null, limit)));
     }
 
-    public String profile(String handle, FeedCursor cursor, int limit) throws Exception {
+    public String profile(String handle, FeedCursor cursor, int limit) throws SQLException {
         UUID author = userId(handle);
         if (cursor != null) {
             return write(queries.profile(author, cursor, limit));
         }
-        return cache.firstPage(FeedCache.profile(author), limit, () -> write(queries.profile(author, null, limit)));
+        return firstPage(FeedCache.profile(author), limit, () -> write(queries.profile(author, null, limit)));
     }
 
-    public String entity(UUID entity, FeedCursor cursor, int limit) throws Exception {
+    public String entity(UUID entity, FeedCursor cursor, int limit) throws SQLException {
         if (!knownEntities.containsKey(entity)) {
             if (!queries.entityExists(entity)) {
                 throw new NotFoundException("No entity " + entity);
@@ -57,7 +58,7 @@ public class FeedReads {
         if (cursor != null) {
             return write(queries.entity(entity, cursor, limit));
         }
-        return cache.firstPage(FeedCache.entity(entity), limit, () -> write(queries.entity(entity, null, limit)));
+        return firstPage(FeedCache.entity(entity), limit, () -> write(queries.entity(entity, null, limit)));
     }
 
     /** 404 for a handle nobody has. */
@@ -78,7 +79,35 @@ public class FeedReads {
         map.put(key, value);
     }
 
-    private String write(Page page) throws JsonProcessingException {
-        return json.writeValueAsString(page);
+    /**
+     * The cache passes on whatever its loader threw: a resource sees a {@link SQLException} (its 503 is
+     * mapped in one place) or a 4xx; anything else is a bug (500).
+     */
+    private String firstPage(String audience, int limit, FeedCache.Loader loader) throws SQLException {
+        try {
+            return cache.firstPage(audience, limit, loader);
+        } catch (SQLException | WebApplicationException e) {
+            throw e;
+        } catch (Exception e) {
+            if (e.getCause() instanceof SQLException sql) {
+                throw sql;
+            }
+            if (e.getCause() instanceof WebApplicationException answer) {
+                throw answer;
+            }
+            if (e instanceof RuntimeException unchecked) {
+                throw unchecked;
+            }
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private String write(Page page) {
+        try {
+            return json.writeValueAsString(page);
+        } catch (JsonProcessingException e) {
+            // Our own records always serialise; failing here is a bug, not bad input.
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -2,10 +2,9 @@ package io.paddock.feed;
 
 import io.paddock.shared.auth.Caller;
 import io.paddock.shared.auth.Handles;
-import io.paddock.shared.auth.Principal;
+import io.paddock.shared.auth.SignedIn;
 import io.paddock.shared.http.QueryParams;
 import io.paddock.shared.http.RequestIds;
-import io.paddock.shared.http.ServiceUnavailable;
 import io.paddock.shared.ratelimit.Category;
 import io.paddock.shared.ratelimit.RateLimited;
 import io.paddock.shared.redis.ServedFeeds;
@@ -14,7 +13,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
@@ -52,6 +50,7 @@ public class FeedResource {
     @GET
     @Path("/home")
     @RateLimited(Category.READ)
+    @SignedIn
     @Produces(MediaType.APPLICATION_JSON)
     @SecurityRequirement(name = "bearer")
     @Operation(summary = "The caller's home feed",
@@ -61,12 +60,12 @@ public class FeedResource {
     @APIResponse(responseCode = "200", description = "A page of posts",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = FeedDocuments.Page.class)))
     public Response home(@QueryParam("limit") String limit, @QueryParam("cursor") String cursor,
-            @Context HttpHeaders headers) {
+            @Context HttpHeaders headers) throws SQLException {
         int pageSize = QueryParams.limit(limit);
         FeedCursor position = FeedCursor.decode(cursor);
-        Principal viewer = caller.require();
-        String body = read(() -> feeds.home(viewer.userId(), position, pageSize));
-        recordServed(viewer.userId(), headers);
+        UUID viewer = caller.principal().userId();
+        String body = feeds.home(viewer, position, pageSize);
+        recordServed(viewer, headers);
         return Response.ok(body, MediaType.APPLICATION_JSON_TYPE)
                 .header(HttpHeaders.CACHE_CONTROL, "private, no-cache")
                 .header(HttpHeaders.VARY, HttpHeaders.AUTHORIZATION)
@@ -81,13 +80,13 @@ public class FeedResource {
     @APIResponse(responseCode = "200", description = "A page of posts",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = FeedDocuments.Page.class)))
     public Response profile(@PathParam("handle") String handle, @QueryParam("limit") String limit,
-            @QueryParam("cursor") String cursor, @Context HttpHeaders headers) {
+            @QueryParam("cursor") String cursor, @Context HttpHeaders headers) throws SQLException {
         int pageSize = QueryParams.limit(limit);
         FeedCursor position = FeedCursor.decode(cursor);
         if (!Handles.isValid(handle)) {
             throw new jakarta.ws.rs.NotFoundException("No user @" + handle);
         }
-        String body = read(() -> feeds.profile(handle, position, pageSize));
+        String body = feeds.profile(handle, position, pageSize);
         recordServed(null, headers);
         return Response.ok(body, MediaType.APPLICATION_JSON_TYPE)
                 .header(HttpHeaders.CACHE_CONTROL, settings.publicCacheControl()).build();
@@ -101,11 +100,11 @@ public class FeedResource {
     @APIResponse(responseCode = "200", description = "A page of posts",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = FeedDocuments.Page.class)))
     public Response entity(@PathParam("entityId") String entityId, @QueryParam("limit") String limit,
-            @QueryParam("cursor") String cursor, @Context HttpHeaders headers) {
+            @QueryParam("cursor") String cursor, @Context HttpHeaders headers) throws SQLException {
         UUID entity = QueryParams.uuid("entityId", entityId);
         int pageSize = QueryParams.limit(limit);
         FeedCursor position = FeedCursor.decode(cursor);
-        String body = read(() -> feeds.entity(entity, position, pageSize));
+        String body = feeds.entity(entity, position, pageSize);
         recordServed(null, headers);
         return Response.ok(body, MediaType.APPLICATION_JSON_TYPE)
                 .header(HttpHeaders.CACHE_CONTROL, settings.publicCacheControl()).build();
@@ -117,28 +116,5 @@ public class FeedResource {
      */
     private void recordServed(UUID viewer, HttpHeaders headers) {
         served.record(headers.getHeaderString(RequestIds.HEADER), viewer, settings.servedTtl(), settings.redisTimeout());
-    }
-
-    @FunctionalInterface
-    interface Read {
-        String run() throws Exception;
-    }
-
-    static String read(Read read) {
-        try {
-            return read.run();
-        } catch (WebApplicationException e) {
-            throw e;
-        } catch (SQLException e) {
-            throw new ServiceUnavailable("feed store unavailable", e);
-        } catch (Exception e) {
-            if (e.getCause() instanceof WebApplicationException w) {
-                throw w;
-            }
-            if (e.getCause() instanceof SQLException sql) {
-                throw new ServiceUnavailable("feed store unavailable", sql);
-            }
-            throw new IllegalStateException(e);
-        }
     }
 }

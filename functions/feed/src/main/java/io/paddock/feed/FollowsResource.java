@@ -2,9 +2,8 @@ package io.paddock.feed;
 
 import io.paddock.shared.auth.Caller;
 import io.paddock.shared.auth.Handles;
-import io.paddock.shared.auth.Principal;
+import io.paddock.shared.auth.SignedIn;
 import io.paddock.shared.http.QueryParams;
-import io.paddock.shared.http.ServiceUnavailable;
 import io.paddock.shared.ratelimit.Category;
 import io.paddock.shared.ratelimit.RateLimited;
 import jakarta.ws.rs.DELETE;
@@ -40,60 +39,54 @@ public class FollowsResource {
     @PUT
     @Path("/users/{handle}")
     @RateLimited(Category.WRITE)
+    @SignedIn
     @Operation(summary = "Follow a user")
     @APIResponse(responseCode = "204", description = "Following")
-    public Response followUser(@PathParam("handle") String handle) {
+    public Response followUser(@PathParam("handle") String handle) throws SQLException {
         return user(handle, true);
     }
 
     @DELETE
     @Path("/users/{handle}")
     @RateLimited(Category.WRITE)
+    @SignedIn
     @Operation(summary = "Stop following a user")
     @APIResponse(responseCode = "204", description = "Not following")
-    public Response unfollowUser(@PathParam("handle") String handle) {
+    public Response unfollowUser(@PathParam("handle") String handle) throws SQLException {
         return user(handle, false);
     }
 
     @PUT
     @Path("/entities/{entityId}")
     @RateLimited(Category.WRITE)
+    @SignedIn
     @Operation(summary = "Follow an entity")
     @APIResponse(responseCode = "204", description = "Following")
-    public Response followEntity(@PathParam("entityId") String entityId) {
+    public Response followEntity(@PathParam("entityId") String entityId) throws SQLException {
         return entity(entityId, true);
     }
 
     @DELETE
     @Path("/entities/{entityId}")
     @RateLimited(Category.WRITE)
+    @SignedIn
     @Operation(summary = "Stop following an entity")
     @APIResponse(responseCode = "204", description = "Not following")
-    public Response unfollowEntity(@PathParam("entityId") String entityId) {
+    public Response unfollowEntity(@PathParam("entityId") String entityId) throws SQLException {
         return entity(entityId, false);
     }
 
-    private Response user(String handle, boolean follow) {
-        Principal principal = caller.require();
+    private Response user(String handle, boolean follow) throws SQLException {
         if (!Handles.isValid(handle)) {
             throw new NotFoundException("No user @" + handle);
         }
-        try {
-            writes.followUser(principal.userId(), reads.userId(handle), follow);
-        } catch (SQLException e) {
-            throw new ServiceUnavailable("follow store unavailable", e);
-        }
+        writes.followUser(caller.principal().userId(), reads.userId(handle), follow);
         return Response.noContent().header(HttpHeaders.CACHE_CONTROL, "no-store").build();
     }
 
-    private Response entity(String entityId, boolean follow) {
+    private Response entity(String entityId, boolean follow) throws SQLException {
         UUID entity = QueryParams.uuid("entityId", entityId);
-        Principal principal = caller.require();
-        try {
-            writes.followEntity(principal.userId(), entity, follow);
-        } catch (SQLException e) {
-            throw new ServiceUnavailable("follow store unavailable", e);
-        }
+        writes.followEntity(caller.principal().userId(), entity, follow);
         return Response.noContent().header(HttpHeaders.CACHE_CONTROL, "no-store").build();
     }
 }

@@ -2,9 +2,8 @@ package io.paddock.feed;
 
 import io.paddock.feed.FeedDocuments.PostCreated;
 import io.paddock.shared.auth.Caller;
-import io.paddock.shared.auth.Principal;
+import io.paddock.shared.auth.SignedIn;
 import io.paddock.shared.http.QueryParams;
-import io.paddock.shared.http.ServiceUnavailable;
 import io.paddock.shared.http.StorableText.Storable;
 import io.paddock.shared.ratelimit.Category;
 import io.paddock.shared.ratelimit.RateLimited;
@@ -61,55 +60,44 @@ public class PostsResource {
 
     @POST
     @RateLimited(Category.WRITE)
+    @SignedIn
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Publish a post", description = "Body 1 to 5,000 characters; up to 10 target entities. "
             + "Every feed that includes it shows it on its next read.")
     @APIResponse(responseCode = "201", description = "The post",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PostCreated.class)))
-    public Response create(@Valid @NotNull(message = "is required") NewPost post) {
-        Principal author = caller.require();
+    public Response create(@Valid @NotNull(message = "is required") NewPost post) throws SQLException {
         List<UUID> targets = post.targetEntityIds() == null ? List.of() : post.targetEntityIds();
-        try {
-            return Response.status(201).entity(new PostCreated(writes.createPost(author.userId(), post.body(), targets)))
-                    .header(HttpHeaders.CACHE_CONTROL, "no-store").build();
-        } catch (SQLException e) {
-            throw new ServiceUnavailable("post store unavailable", e);
-        }
+        PostCreated created = new PostCreated(writes.createPost(caller.principal().userId(), post.body(), targets));
+        return Response.status(201).entity(created).header(HttpHeaders.CACHE_CONTROL, "no-store").build();
     }
 
     @DELETE
     @Path("/{postId}")
     @RateLimited(Category.WRITE)
+    @SignedIn
     @Operation(summary = "Delete a post", description = "The author or an admin.")
     @APIResponse(responseCode = "204", description = "Deleted")
-    public Response delete(@PathParam("postId") String postId) {
+    public Response delete(@PathParam("postId") String postId) throws SQLException {
         UUID id = QueryParams.uuid("postId", postId);
-        Principal principal = caller.require();
-        try {
-            writes.deletePost(principal, id);
-        } catch (SQLException e) {
-            throw new ServiceUnavailable("post store unavailable", e);
-        }
+        writes.deletePost(caller.principal(), id);
         return Response.noContent().header(HttpHeaders.CACHE_CONTROL, "no-store").build();
     }
 
     @POST
     @Path("/{postId}/actions")
     @RateLimited(Category.MUTATION)
+    @SignedIn
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Like, save, hide or report a post",
             description = "Once per post and type (a repeat is a no-op 204); also recorded as a usage event. "
                     + "Hidden and reported posts leave the caller's home feed at once.")
     @APIResponse(responseCode = "204", description = "Recorded")
-    public Response act(@PathParam("postId") String postId, @Valid @NotNull(message = "is required") Action action) {
+    public Response act(@PathParam("postId") String postId, @Valid @NotNull(message = "is required") Action action)
+            throws SQLException {
         UUID id = QueryParams.uuid("postId", postId);
-        Principal principal = caller.require();
-        try {
-            writes.act(principal, id, action.type());
-        } catch (SQLException e) {
-            throw new ServiceUnavailable("action store unavailable", e);
-        }
+        writes.act(caller.principal(), id, action.type());
         return Response.noContent().header(HttpHeaders.CACHE_CONTROL, "no-store").build();
     }
 }

@@ -1,10 +1,9 @@
 package io.paddock.ratelimit;
 
+import io.paddock.shared.auth.AdminOnly;
 import io.paddock.shared.auth.Caller;
-import io.paddock.shared.auth.Principal;
 import io.paddock.shared.http.Problem;
 import io.paddock.shared.http.Problem.FieldError;
-import io.paddock.shared.http.ServiceUnavailable;
 import io.paddock.shared.ratelimit.Category;
 import io.paddock.shared.ratelimit.RateLimited;
 import io.paddock.shared.ratelimit.RateLimiter;
@@ -63,6 +62,7 @@ public class AdminRateLimitsResource {
     @PUT
     @Path("/overrides/{userId}")
     @RateLimited(Category.ADMIN)
+    @AdminOnly
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Set a user's rate-limit tier and/or multipliers",
@@ -70,21 +70,16 @@ public class AdminRateLimitsResource {
                     + "A body with neither tier nor multipliers removes the override.")
     @APIResponse(responseCode = "200", description = "The stored override",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OverrideDocument.class)))
-    public Response putOverride(@PathParam("userId") String userIdText, @NotNull(message = "is required") OverrideRequest body) {
-        Principal admin = caller.requireRole(Principal.ADMIN);
+    public Response putOverride(@PathParam("userId") String userIdText, @NotNull(message = "is required") OverrideRequest body)
+            throws SQLException {
         UUID userId = rules.userId(userIdText);
         List<FieldError> errors = rules.check(body);
         if (!errors.isEmpty()) {
             throw Problem.invalid("The override has invalid fields", errors);
         }
         Map<String, Double> multipliers = body.multipliers() == null ? Map.of() : body.multipliers();
-        Instant updatedAt;
-        try {
-            updatedAt = store.put(userId, body.tier(), multipliers, admin.userId())
-                    .orElseThrow(() -> new NotFoundException("No user " + userId));
-        } catch (SQLException e) {
-            throw new ServiceUnavailable("rate-limit override store unavailable", e);
-        }
+        Instant updatedAt = store.put(userId, body.tier(), multipliers, caller.principal().userId())
+                .orElseThrow(() -> new NotFoundException("No user " + userId));
         limiter.overrides().invalidate();
         return Response.ok(new OverrideDocument(userId, body.tier(), multipliers, updatedAt))
                 .header(HttpHeaders.CACHE_CONTROL, "no-store").build();
@@ -93,18 +88,13 @@ public class AdminRateLimitsResource {
     @DELETE
     @Path("/blocks/{key}")
     @RateLimited(Category.ADMIN)
+    @AdminOnly
     @Operation(summary = "Unblock a key",
             description = "Admin. Key ip:<address> or user:<id>. Clears its windows in every layer and, for an "
                     + "address, its edge (WAF) block at the next sync. Idempotent.")
     @APIResponse(responseCode = "204", description = "Cleared")
     public Response unblock(@PathParam("key") String key) {
-        caller.requireRole(Principal.ADMIN);
-        String subject = rules.subjectKey(key);
-        try {
-            limiter.unblock(subject);
-        } catch (Exception e) {
-            throw new ServiceUnavailable("a rate-limit store could not be cleared", e);
-        }
+        limiter.unblock(rules.subjectKey(key));
         return Response.noContent().header(HttpHeaders.CACHE_CONTROL, "no-store").build();
     }
 }

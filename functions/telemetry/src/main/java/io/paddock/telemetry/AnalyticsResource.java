@@ -1,14 +1,13 @@
 package io.paddock.telemetry;
 
+import io.paddock.shared.auth.AdminOnly;
 import io.paddock.shared.auth.Caller;
-import io.paddock.shared.auth.Principal;
 import io.paddock.shared.ratelimit.Category;
 import io.paddock.shared.ratelimit.RateLimited;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -20,14 +19,12 @@ import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.jboss.logging.Logger;
 
 /** GET /v1/analytics/ctr and /v1/analytics/funnel: admin only; ranges default to the last 7 days. */
 @Path("/v1/analytics")
 @Tag(name = "Analytics")
 public class AnalyticsResource {
 
-    private static final Logger LOG = Logger.getLogger(AnalyticsResource.class);
     /** Bounded so that one request can never scan the whole retention window many times over. */
     static final Duration MAX_RANGE = Duration.ofDays(31);
 
@@ -41,6 +38,7 @@ public class AnalyticsResource {
 
     @GET
     @RateLimited(Category.ADMIN)
+    @AdminOnly
     @Path("/ctr")
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Impressions, clicks and CTR of one item (?itemId) or of the top items",
@@ -52,40 +50,31 @@ public class AnalyticsResource {
     @APIResponse(responseCode = "200", description = "CTR is null where an item has no impressions",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Analytics.CtrReport.class)))
     public Response ctr(@QueryParam("itemId") String itemId, @QueryParam("from") String from, @QueryParam("to") String to,
-            @QueryParam("limit") String limit) {
-        Principal admin = caller.requireRole(Principal.ADMIN);
+            @QueryParam("limit") String limit) throws SQLException {
         QueryParams.storable("itemId", itemId);
         if (itemId != null && (itemId.isBlank() || itemId.length() > 200)) {
             throw QueryParams.invalid("itemId", "must be 1 to 200 characters");
         }
         Instant[] range = range(from, to);
-        try {
-            return personal(analytics.ctr(admin.userId(), itemId, range[0], range[1], QueryParams.limit(limit)));
-        } catch (SQLException e) {
-            throw unavailable(e);
-        }
+        return personal(analytics.ctr(caller.principal().userId(), itemId, range[0], range[1], QueryParams.limit(limit)));
     }
 
     @GET
     @RateLimited(Category.ADMIN)
+    @AdminOnly
     @Path("/funnel")
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Impression → open → like/save/share counts, for one surface (?surface) or all")
     @APIResponse(responseCode = "200", description = "Counts in the range",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Analytics.Funnel.class)))
     public Response funnel(@QueryParam("surface") String surface, @QueryParam("from") String from,
-            @QueryParam("to") String to) {
-        Principal admin = caller.requireRole(Principal.ADMIN);
+            @QueryParam("to") String to) throws SQLException {
         QueryParams.storable("surface", surface);
         if (surface != null && (surface.isBlank() || surface.length() > 64)) {
             throw QueryParams.invalid("surface", "must be 1 to 64 characters");
         }
         Instant[] range = range(from, to);
-        try {
-            return personal(analytics.funnel(admin.userId(), surface, range[0], range[1]));
-        } catch (SQLException e) {
-            throw unavailable(e);
-        }
+        return personal(analytics.funnel(caller.principal().userId(), surface, range[0], range[1]));
     }
 
     private static Instant[] range(String from, String to) {
@@ -103,11 +92,5 @@ public class AnalyticsResource {
     private static Response personal(Object body) {
         return Response.ok(body).header(HttpHeaders.CACHE_CONTROL, "private, no-cache")
                 .header(HttpHeaders.VARY, "Authorization").build();
-    }
-
-    private static WebApplicationException unavailable(SQLException e) {
-        LOG.errorf("analytics query failed: %s", e.getMessage());
-        return new WebApplicationException("Analytics cannot be read right now",
-                Response.status(503).header(HttpHeaders.RETRY_AFTER, "5").build());
     }
 }

@@ -3,6 +3,7 @@ package io.paddock.telemetry;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.paddock.shared.auth.Caller;
 import io.paddock.shared.auth.Principal;
+import io.paddock.shared.auth.SignedIn;
 import io.paddock.shared.http.Problem;
 import io.paddock.shared.ratelimit.Category;
 import io.paddock.shared.ratelimit.RateLimited;
@@ -25,14 +26,11 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.jboss.logging.Logger;
 
 /** POST /v1/events: a batch of usage events, each judged alone; retries of an eventId are free. */
 @Path("/v1/events")
 @Tag(name = "Usage telemetry")
 public class EventsResource {
-
-    private static final Logger LOG = Logger.getLogger(EventsResource.class);
 
     private final Caller caller;
     private final EventIngestion ingestion;
@@ -46,14 +44,16 @@ public class EventsResource {
 
     @GET
     @RateLimited(Category.READ)
+    @SignedIn
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "The caller's own usage events, newest first",
             description = "Admins may read another user's events with ?userId=; others get 403 for it.")
     @APIResponse(responseCode = "200", description = "One page; nextCursor is null at the end",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = EventPage.class)))
     public Response list(@QueryParam("type") String type, @QueryParam("from") String from, @QueryParam("to") String to,
-            @QueryParam("cursor") String cursor, @QueryParam("limit") String limit, @QueryParam("userId") String userId) {
-        Principal principal = caller.require();
+            @QueryParam("cursor") String cursor, @QueryParam("limit") String limit, @QueryParam("userId") String userId)
+            throws SQLException {
+        Principal principal = caller.principal();
         UUID subject = principal.userId();
         if (userId != null) {
             caller.requireRole(Principal.ADMIN);
@@ -64,17 +64,11 @@ public class EventsResource {
         }
         EventStore.Query query = new EventStore.Query(subject, type, QueryParams.instant("from", from),
                 QueryParams.instant("to", to), QueryParams.cursor(cursor), QueryParams.limit(limit));
-        try {
-            EventPage page = store.page(new EventStore.Actor(principal.userId(), null, principal.isAdmin()), query);
-            return Response.ok(page)
-                    .header(HttpHeaders.CACHE_CONTROL, "private, no-cache")
-                    .header(HttpHeaders.VARY, "Authorization")
-                    .build();
-        } catch (SQLException e) {
-            LOG.errorf("usage events not readable: %s", e.getMessage());
-            throw new WebApplicationException("Events cannot be read right now",
-                    Response.status(503).header(HttpHeaders.RETRY_AFTER, "5").build());
-        }
+        EventPage page = store.page(new EventStore.Actor(principal.userId(), null, principal.isAdmin()), query);
+        return Response.ok(page)
+                .header(HttpHeaders.CACHE_CONTROL, "private, no-cache")
+                .header(HttpHeaders.VARY, "Authorization")
+                .build();
     }
 
     @POST
@@ -90,9 +84,12 @@ public class EventsResource {
     @APIResponse(responseCode = "202", description = "Stored what was valid; rejected lists the others by index",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(implementation = EventIngestion.Receipt.class)))
-    public Response record(JsonNode body) {
+    public Response record(JsonNode body) throws SQLException {
+        // Bearer optional: no declaration; an anonymous batch is judged on its body, a bad token is still a 401.
         Optional<Principal> principal = caller.optional();
         try {
+            // A SQLException here means neither PostgreSQL nor the parking store took the batch (or PostgreSQL
+            // refused the work for a reason other than its content): the mapped 503 tells the client to retry it.
             EventIngestion.Receipt receipt = ingestion.ingest(principal.map(Principal::userId).orElse(null),
                     principal.map(Principal::isAdmin).orElse(false), body);
             return Response.accepted(receipt).header(HttpHeaders.CACHE_CONTROL, "no-store").build();
@@ -101,12 +98,6 @@ public class EventsResource {
                 throw Problem.invalid(e.getMessage(), e.errors);
             }
             throw new WebApplicationException(e.getMessage(), e.status);
-        } catch (SQLException e) {
-            // Neither PostgreSQL nor the parking store took the batch, or PostgreSQL refused the work for a
-            // reason other than its content: the client keeps the batch and retries.
-            LOG.errorf("usage events neither stored nor parked: %s", e.getMessage());
-            throw new WebApplicationException("Events cannot be stored right now; retry the same batch later",
-                    Response.status(503).header(HttpHeaders.RETRY_AFTER, "5").build());
         }
     }
 }

@@ -12,9 +12,10 @@ import jakarta.ws.rs.core.Response;
 import java.util.Optional;
 
 /**
- * The identity of the current request, for resources: {@code caller.require()} or
- * {@code caller.requireRole("admin")} is the one line a route needs. The token is verified once per
- * request, on first use, so routes that need no identity pay nothing.
+ * The identity of the current request. A route declares who may call it ({@link SignedIn},
+ * {@link AdminOnly}); {@link AuthorizationFilter} enforces that before the body is read, and the resource
+ * reads the result with {@link #principal()}. Routes with an optional bearer read {@link #optional()}.
+ * The token is verified once per request, on first use, so routes that need no identity pay nothing.
  */
 @RequestScoped
 public class Caller {
@@ -30,6 +31,16 @@ public class Caller {
         this.current = current;
         this.tokens = tokens;
         this.trustedHops = config.http().trustedForwardedHops();
+    }
+
+    /**
+     * The principal that the route's {@link SignedIn} or {@link AdminOnly} let in (verified once, by the
+     * filter). On a route that declares neither it still answers 401 without a valid token, so a forgotten
+     * declaration fails closed — but late, after the body: infra/local's {@code ProtectedRouteTest} holds every
+     * protected route of the contract to its declaration.
+     */
+    public Principal principal() {
+        return require();
     }
 
     /** The verified principal; 401 when the request has no valid bearer token. */

@@ -1,5 +1,6 @@
 package io.paddock.shared.auth;
 
+import io.paddock.shared.http.ServiceUnavailable;
 import io.paddock.shared.observability.RequestRecords;
 import io.paddock.shared.resilience.StoreBreaker;
 import io.paddock.shared.resilience.StoreBreakers;
@@ -23,7 +24,7 @@ import java.time.Instant;
  *
  * <p>If Redis cannot answer, the token is accepted (it expires within minutes; the Redis breaker logs the
  * outage once) — an outage of the cache must not lock every user out. Writes are not cut off that way: a
- * caller that revokes learns that Redis did not take it.
+ * caller that revokes learns that Redis did not take it (a 503, {@link ServiceUnavailable}).
  */
 @ApplicationScoped
 public class RevokedTokens {
@@ -68,7 +69,12 @@ public class RevokedTokens {
 
     private void set(String key, Instant until) {
         long seconds = Math.max(1, Duration.between(Instant.now(), until).toSeconds() + MARGIN_SECONDS);
-        redis.execute("SET", key, "1", "EX", Long.toString(seconds)).await().atMost(WRITE_TIMEOUT);
+        try {
+            redis.execute("SET", key, "1", "EX", Long.toString(seconds)).await().atMost(WRITE_TIMEOUT);
+        } catch (RuntimeException redisDown) {
+            // A revocation Redis did not take must not look done (the client would believe it is logged out).
+            throw new ServiceUnavailable("token denylist unavailable", redisDown);
+        }
     }
 
     static String tokenKey(String tokenId, String familyId) {

@@ -15,11 +15,13 @@ import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import java.sql.SQLException;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * Every failure a resource can raise becomes a problem+json response. Bad input is always a 4xx with
@@ -142,6 +144,25 @@ public class ProblemMappers {
                 .toList();
         return build(problem(400, "validation-failed", "The request has invalid fields", headers, uri)
                 .withErrors(errors)).build();
+    }
+
+    /**
+     * The one place a PostgreSQL failure becomes the contract's 503 with Retry-After: resources and the plain
+     * classes under them let {@link SQLException} through rather than catching it (a build check in
+     * infra/local fails on a resource that catches one). Only the kind and SQLState are logged: driver
+     * messages can name hosts.
+     */
+    @ServerExceptionMapper(priority = 1)
+    public Response postgresUnavailable(SQLException e, HttpHeaders headers, UriInfo uri) {
+        return webApplication(new ServiceUnavailable("PostgreSQL unavailable (" + e.getClass().getSimpleName()
+                + ", SQLState " + e.getSQLState() + ")", e), headers, uri);
+    }
+
+    /** As {@link #postgresUnavailable}, for DynamoDB (idempotency keys, refresh-token families, parked batches). */
+    @ServerExceptionMapper(priority = 1)
+    public Response dynamoUnavailable(SdkException e, HttpHeaders headers, UriInfo uri) {
+        return webApplication(new ServiceUnavailable("DynamoDB unavailable (" + e.getClass().getSimpleName() + ")", e),
+                headers, uri);
     }
 
     @ServerExceptionMapper(priority = 10)

@@ -148,7 +148,7 @@ public class IdempotencyFilter {
                 return "user:" + principal.get().userId();
             }
         } catch (WebApplicationException invalidToken) {
-            // The route answers the 401 itself.
+            // Only on a route with an optional bearer (a protected one was refused before this filter): it answers the 401.
         }
         return "ip:" + caller.clientIp();
     }

@@ -17,7 +17,9 @@ import org.jboss.resteasy.reactive.server.ServerResponseFilter;
  * The limit step of every route that declares {@link RateLimited}: it runs after the route is matched
  * and before the body is read, counts the request against the caller (user, else client address; always
  * the address for a {@link Category#keyedByAddress()} category such as {@code auth}), and
- * puts the contract's headers on the response — whatever its status, 400 and 401 included. A response that
+ * puts the contract's headers on the response — whatever its status, 400 and 401 included. It runs at the
+ * default priority ({@code Priorities.USER}), before {@code AuthorizationFilter}: a request refused for its
+ * caller is still counted. A response that
  * shared caches may store ({@code Cache-Control: public}) gets {@code RateLimit-Policy} only, never the
  * caller's own {@code RateLimit} or {@code X-RateLimit-*} values (contract v1.1): a CDN would replay them to
  * everyone. Callers read their standing from {@code GET /v1/rate-limits}.
@@ -52,7 +54,7 @@ public class RateLimitFilter {
         try {
             return caller.optional();
         } catch (WebApplicationException invalidToken) {
-            // Counted by address; the route itself answers the 401.
+            // Counted by address; AuthorizationFilter (next) or the route answers the 401.
             return Optional.empty();
         }
     }

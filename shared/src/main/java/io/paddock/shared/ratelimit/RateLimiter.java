@@ -215,16 +215,22 @@ public class RateLimiter {
 
     /**
      * Admin unblock of a subject key ({@code ip:…} or {@code user:…}): its windows in every layer and,
-     * for an address, its edge block. Throws when a store could not be cleared (the admin retries).
+     * for an address, its edge block. A store that could not be cleared is a 503 (the admin retries; the
+     * steps are idempotent).
      */
-    public boolean unblock(String subjectKey) throws Exception {
-        burst.clear(subjectKey + "|");
-        redis.clear(subjectKey);
-        postgres.clear(subjectKey);
-        if (subjectKey.startsWith("ip:")) {
-            return offenders.unblock(subjectKey.substring(3));
+    public boolean unblock(String subjectKey) {
+        try {
+            burst.clear(subjectKey + "|");
+            redis.clear(subjectKey);
+            postgres.clear(subjectKey);
+            if (subjectKey.startsWith("ip:")) {
+                return offenders.unblock(subjectKey.substring(3));
+            }
+            return false;
+        } catch (Exception e) {
+            // Redis, PostgreSQL and the edge list each fail their own way; to the admin it is one answer.
+            throw new ServiceUnavailable("a rate-limit store could not be cleared", e);
         }
-        return false;
     }
 
     private void recordOffender(Subject s) {
