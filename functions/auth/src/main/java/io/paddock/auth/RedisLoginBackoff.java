@@ -1,12 +1,14 @@
 package io.paddock.auth;
 
 import io.paddock.shared.ids.Sha256;
+import io.paddock.shared.redis.RedisScript;
 import io.paddock.shared.resilience.StoreBreaker;
 import io.paddock.shared.resilience.StoreBreakers;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.vertx.mutiny.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import org.jboss.logging.Logger;
 
@@ -38,20 +40,20 @@ public class RedisLoginBackoff implements LoginBackoff {
     static final String PREFIX = "auth-backoff:";
 
     /** KEYS[1] the address's hash for the account. Returns the ms the address is still blocked (0 = free). */
-    static final String BLOCKED_SCRIPT = """
+    static final RedisScript BLOCKED_SCRIPT = new RedisScript("""
             local blockedUntil = tonumber(redis.call('HGET', KEYS[1], 'blockedUntil') or '0')
             local t = redis.call('TIME')
             local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
             if blockedUntil > now then return blockedUntil - now end
             return 0
-            """;
+            """);
 
     /**
      * KEYS[1] the address's hash for the account, KEYS[2] the account-wide counter; ARGV: free failures,
      * initial ms, max ms, memory ms, account ceiling. Returns {block in ms that this failure started
      * (0 while still free), account-wide failures}.
      */
-    static final String FAILED_SCRIPT = """
+    static final RedisScript FAILED_SCRIPT = new RedisScript("""
             local failures = redis.call('HINCRBY', KEYS[1], 'failures', 1)
             local accountFailures = redis.call('INCR', KEYS[2])
             redis.call('PEXPIRE', KEYS[2], tonumber(ARGV[4]))
@@ -67,10 +69,11 @@ public class RedisLoginBackoff implements LoginBackoff {
             end
             redis.call('PEXPIRE', KEYS[1], math.max(tonumber(ARGV[4]), block))
             return {block, accountFailures}
-            """;
+            """);
 
     private final RedisDataSource redis;
     private final LoginBackoffSettings settings;
+    /** Every call goes through it: while Redis is known to be down it fails at once (503 without waiting). */
     private final StoreBreaker breaker;
 
     public RedisLoginBackoff(RedisDataSource redis, LoginBackoffSettings settings, StoreBreakers breakers) {
@@ -81,19 +84,19 @@ public class RedisLoginBackoff implements LoginBackoff {
 
     @Override
     public Duration blockedFor(String email, String address) {
-        return Duration.ofMillis(call("login back-off check", "EVAL", BLOCKED_SCRIPT, "1",
-                addressKey(email, address)).toLong());
+        return Duration.ofMillis(breaker.call("login back-off check",
+                () -> BLOCKED_SCRIPT.run(redis, List.of(addressKey(email, address)), List.of())).toLong());
     }
 
     @Override
     public Duration failed(String email, String address) {
-        Response r = call("login back-off failure", "EVAL", FAILED_SCRIPT, "2", addressKey(email, address),
-                accountKey(email),
-                Integer.toString(settings.afterFailures()),
-                Long.toString(settings.initial().toMillis()),
-                Long.toString(settings.max().toMillis()),
-                Long.toString(settings.memory().toMillis()),
-                Integer.toString(settings.accountCeiling()));
+        Response r = breaker.call("login back-off failure", () -> FAILED_SCRIPT.run(redis,
+                List.of(addressKey(email, address), accountKey(email)),
+                List.of(Integer.toString(settings.afterFailures()),
+                        Long.toString(settings.initial().toMillis()),
+                        Long.toString(settings.max().toMillis()),
+                        Long.toString(settings.memory().toMillis()),
+                        Integer.toString(settings.accountCeiling()))));
         if (r.get(1).toLong() == settings.accountCeiling()) {
             // Once per run of failures: operators can tell a targeted account from one forgetful owner.
             LOG.warnf("login failures for account %s reached the account-wide ceiling (%d): every address "
@@ -106,12 +109,7 @@ public class RedisLoginBackoff implements LoginBackoff {
     public void succeeded(String email, String address) {
         // The account-wide count stays: the owner signing in does not end an attack, and resetting it
         // would hand a distributed guesser a fresh allowance at every owner login. It expires on its own.
-        call("login back-off reset", "DEL", addressKey(email, address));
-    }
-
-    /** Fails at once while Redis is known to be down: the caller answers 503 without waiting for it. */
-    private Response call(String operation, String command, String... args) {
-        return breaker.call(operation, () -> redis.execute(command, args));
+        breaker.call("login back-off reset", () -> redis.execute("DEL", addressKey(email, address)));
     }
 
     static String accountKey(String email) {

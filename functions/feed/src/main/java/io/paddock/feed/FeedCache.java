@@ -2,6 +2,7 @@ package io.paddock.feed;
 
 import io.paddock.shared.observability.RequestRecord;
 import io.paddock.shared.observability.RequestRecords;
+import io.paddock.shared.redis.RedisScript;
 import io.paddock.shared.resilience.StoreBreaker;
 import io.paddock.shared.resilience.StoreBreakers;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
@@ -16,6 +17,9 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.jboss.logging.Logger;
 
 /**
@@ -24,7 +28,9 @@ import org.jboss.logging.Logger;
  * <p>One hash per audience ({@code feed:{home:<viewer>}}, {@code feed:{user:<author>}},
  * {@code feed:{entity:<id>}}) holds its version {@code v}, its cached pages {@code p:<v>:<limit>}
  * (stamped with the time they were stored; older than the TTL counts as missing) and refill locks
- * {@code l:<v>:<limit>}. One key per script keeps every call one round trip and cluster-safe.
+ * {@code l:<v>:<limit>}. One key per script keeps every call one round trip and cluster-safe; the
+ * scripts travel as {@code EVALSHA} ({@link RedisScript}), so a fan-out of thousands of bumps sends their
+ * keys, not thousands of copies of the script.
  *
  * <ul>
  * <li>A write {@link #bump}s the audiences it changes: the version moves on and the old pages are
@@ -32,8 +38,10 @@ import org.jboss.logging.Logger;
  * <li>A page computed from a version that has moved on meanwhile is not stored ({@code STORE} compares
  * versions), so a read racing a write cannot put the old content back.</li>
  * <li>Stampede: of concurrent misses, one claims the lock ({@code READ} claims it in the same round
- * trip) and runs the query; the others wait for its page (in-process they share one future; across
- * containers they poll Redis briefly) and only query themselves if it does not come.</li>
+ * trip) and runs the query; the others wait for its page (in-process they share one future, for at
+ * most {@link #SAME_CONTAINER_WAIT_MS}; across containers they poll Redis for {@link #WAIT_MS}) and only
+ * query themselves if it does not come. A loader stuck on PostgreSQL thus costs its waiters one bounded
+ * wait and then their own query (or the 503 of a PostgreSQL outage), never an unbounded one.</li>
  * <li>Redis down or slow: a {@link StoreBreaker} skips the cache for 2 s at a time and the feed is read
  * from PostgreSQL — never a 5xx because of the cache.</li>
  * </ul>
@@ -45,11 +53,17 @@ public class FeedCache {
     static final long LOCK_MS = 3000;
     static final long WAIT_MS = 1000;
     static final long POLL_MS = 25;
+    /**
+     * How long a request waits for another request of its container to load the same page. The lock's
+     * lifetime is the time one refill is granted (after it another container takes over), and it covers
+     * the longest a loader legitimately takes: {@link #WAIT_MS} of polling and then a query.
+     */
+    static final long SAME_CONTAINER_WAIT_MS = LOCK_MS;
     static final long IDLE_AUDIENCE_MS = Duration.ofDays(1).toMillis();
     static final int BUMP_CHUNK = 500;
 
     /** KEYS[1] audience hash; ARGV limit, ttl ms, lock ms, idle ms. Returns {version, page or '', lock claimed 0/1}. */
-    static final String READ = """
+    static final RedisScript READ = new RedisScript("""
             local t = redis.call('TIME')
             local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
             local v = redis.call('HGET', KEYS[1], 'v') or '0'
@@ -68,10 +82,10 @@ public class FeedCache {
               return {v, '', 1}
             end
             return {v, '', 0}
-            """;
+            """);
 
     /** KEYS[1]; ARGV version, limit, body, idle ms. Stores only if the version is still current. */
-    static final String STORE = """
+    static final RedisScript STORE = new RedisScript("""
             local t = redis.call('TIME')
             local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
             local v = redis.call('HGET', KEYS[1], 'v') or '0'
@@ -80,17 +94,17 @@ public class FeedCache {
             redis.call('HSET', KEYS[1], 'p:' .. v .. ':' .. ARGV[2], now .. '|' .. ARGV[3])
             redis.call('PEXPIRE', KEYS[1], ARGV[4])
             return 1
-            """;
+            """);
 
     /** KEYS[1]; ARGV idle ms. New version, old pages and locks gone. */
-    static final String BUMP = """
+    static final RedisScript BUMP = new RedisScript("""
             local v = redis.call('HINCRBY', KEYS[1], 'v', 1)
             for _, field in ipairs(redis.call('HKEYS', KEYS[1])) do
               if field ~= 'v' then redis.call('HDEL', KEYS[1], field) end
             end
             redis.call('PEXPIRE', KEYS[1], ARGV[1])
             return v
-            """;
+            """);
 
     /** What a read found: the version it saw, the cached body if any, and whether it must refill. */
     record Lookup(String version, String body, boolean claimed) {
@@ -159,7 +173,7 @@ public class FeedCache {
         } else {
             CompletableFuture<String> running = inFlight.putIfAbsent(flightKey, mine);
             if (running != null) {
-                return running.get(); // another request of this container is already loading or waiting for it
+                return awaitSameContainerLoader(running, audience, loader);
             }
         }
         try {
@@ -196,7 +210,7 @@ public class FeedCache {
                 for (int from = 0; from < all.size(); from += BUMP_CHUNK) {
                     List<Uni<Response>> calls = new ArrayList<>();
                     for (String audience : all.subList(from, Math.min(all.size(), from + BUMP_CHUNK))) {
-                        calls.add(redis.execute("EVAL", BUMP, "1", audience, Long.toString(IDLE_AUDIENCE_MS)));
+                        calls.add(BUMP.run(redis, List.of(audience), List.of(Long.toString(IDLE_AUDIENCE_MS))));
                     }
                     Uni.join().all(calls).andCollectFailures().await().atMost(timeout.multipliedBy(5));
                 }
@@ -210,13 +224,31 @@ public class FeedCache {
     /** Empty when Redis cannot answer: the caller reads PostgreSQL. */
     private Optional<Lookup> lookup(String audience, int limit) {
         try {
-            Response r = breaker.call("feed read", () -> redis.execute("EVAL", READ, "1", audience, Integer.toString(limit),
-                    Long.toString(ttl.toMillis()), Long.toString(LOCK_MS), Long.toString(IDLE_AUDIENCE_MS))
+            Response r = breaker.call("feed read", () -> READ.run(redis, List.of(audience), List.of(Integer.toString(limit),
+                    Long.toString(ttl.toMillis()), Long.toString(LOCK_MS), Long.toString(IDLE_AUDIENCE_MS)))
                     .await().atMost(timeout));
             String body = r.get(1).toString();
             return Optional.of(new Lookup(r.get(0).toString(), body.isEmpty() ? null : body, r.get(2).toInteger() == 1));
         } catch (RuntimeException redisDown) {
             return Optional.empty();
+        }
+    }
+
+    /**
+     * Another request of this container is already loading this page (or waiting for another container's):
+     * its page, or this request's own read once {@link #SAME_CONTAINER_WAIT_MS} have passed, so a loader
+     * stuck on PostgreSQL holds its waiters no longer than that. The page read here is not stored: the
+     * loader still holds the refill and stores its own. A loader's failure is this request's failure.
+     */
+    private static String awaitSameContainerLoader(CompletableFuture<String> running, String audience, Loader loader)
+            throws Exception {
+        try {
+            return running.get(SAME_CONTAINER_WAIT_MS, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException stuck) {
+            LOG.debugf("feed cache: gave up waiting for the loader of %s after %d ms", audience, SAME_CONTAINER_WAIT_MS);
+            return loader.load();
+        } catch (ExecutionException failed) {
+            throw failed.getCause() instanceof Exception cause ? cause : failed;
         }
     }
 
@@ -240,8 +272,8 @@ public class FeedCache {
 
     private void store(String audience, String version, int limit, String body) {
         try {
-            breaker.call("feed store", () -> redis.execute("EVAL", STORE, "1", audience, version, Integer.toString(limit),
-                    body, Long.toString(IDLE_AUDIENCE_MS)).await().atMost(timeout));
+            breaker.call("feed store", () -> STORE.run(redis, List.of(audience), List.of(version, Integer.toString(limit),
+                    body, Long.toString(IDLE_AUDIENCE_MS))).await().atMost(timeout));
         } catch (RuntimeException redisDown) {
             // The page was served; the next read loads it again.
         }

@@ -15,7 +15,9 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
@@ -37,33 +39,33 @@ public class FeedQueries {
     static final Instant TOP = Instant.parse("9999-12-31T23:59:59Z");
     static final UUID TOP_ID = UUID.fromString("ffffffff-ffff-ffff-ffff-ffffffffffff");
 
-    static final String NOT_HIDDEN = "NOT EXISTS (SELECT 1 FROM post_actions a WHERE a.user_id = ? AND a.post_id = %s "
+    static final String NOT_HIDDEN = "NOT EXISTS (SELECT 1 FROM post_actions a WHERE a.user_id = :viewer AND a.post_id = %s "
             + "AND a.type IN ('hide', 'report'))";
 
-    // Parameters: viewer, (at, id), viewer, n | viewer, (at, id), viewer, n, viewer | viewer, (at, id), viewer, viewer, n | n
-    static final String HOME = "WITH page AS (SELECT id, created_at FROM ("
-            + "(SELECT p.id, p.created_at FROM posts p WHERE p.author_id = ? AND p.deleted_at IS NULL "
-            + "AND (p.created_at, p.id) < (?, ?) AND " + NOT_HIDDEN.formatted("p.id")
-            + " ORDER BY p.created_at DESC, p.id DESC LIMIT ?) "
+    /** The page's (id, created_at) of the viewer's home feed, after the keyset (:at, :id), :n rows. */
+    static final String HOME_PAGE = "WITH page AS (SELECT id, created_at FROM ("
+            + "(SELECT p.id, p.created_at FROM posts p WHERE p.author_id = :viewer AND p.deleted_at IS NULL "
+            + "AND (p.created_at, p.id) < (:at, :id) AND " + NOT_HIDDEN.formatted("p.id")
+            + " ORDER BY p.created_at DESC, p.id DESC LIMIT :n) "
             + "UNION (SELECT fp.id, fp.created_at FROM user_follows f CROSS JOIN LATERAL ("
             + "SELECT p.id, p.created_at FROM posts p WHERE p.author_id = f.followee_id AND p.deleted_at IS NULL "
-            + "AND (p.created_at, p.id) < (?, ?) AND " + NOT_HIDDEN.formatted("p.id")
-            + " ORDER BY p.created_at DESC, p.id DESC LIMIT ?) fp WHERE f.follower_id = ? "
+            + "AND (p.created_at, p.id) < (:at, :id) AND " + NOT_HIDDEN.formatted("p.id")
+            + " ORDER BY p.created_at DESC, p.id DESC LIMIT :n) fp WHERE f.follower_id = :viewer "
             + "AND NOT EXISTS (SELECT 1 FROM user_blocks b WHERE b.blocker_id = f.follower_id AND b.blocked_id = f.followee_id)) "
             + "UNION (SELECT tp.id, tp.created_at FROM entity_follows ef CROSS JOIN LATERAL ("
             + "SELECT t.post_id AS id, t.post_created_at AS created_at FROM post_targets t JOIN posts p ON p.id = t.post_id "
-            + "WHERE t.entity_id = ef.entity_id AND (t.post_created_at, t.post_id) < (?, ?) AND p.deleted_at IS NULL AND "
+            + "WHERE t.entity_id = ef.entity_id AND (t.post_created_at, t.post_id) < (:at, :id) AND p.deleted_at IS NULL AND "
             + NOT_HIDDEN.formatted("t.post_id")
-            + " AND NOT EXISTS (SELECT 1 FROM user_blocks b WHERE b.blocker_id = ? AND b.blocked_id = p.author_id) "
-            + "ORDER BY t.post_created_at DESC, t.post_id DESC LIMIT ?) tp WHERE ef.user_id = ?)"
-            + ") fused ORDER BY created_at DESC, id DESC LIMIT ?) ";
+            + " AND NOT EXISTS (SELECT 1 FROM user_blocks b WHERE b.blocker_id = :viewer AND b.blocked_id = p.author_id) "
+            + "ORDER BY t.post_created_at DESC, t.post_id DESC LIMIT :n) tp WHERE ef.user_id = :viewer)"
+            + ") fused ORDER BY created_at DESC, id DESC LIMIT :n) ";
 
-    static final String PROFILE = "WITH page AS (SELECT p.id, p.created_at FROM posts p WHERE p.author_id = ? "
-            + "AND p.deleted_at IS NULL AND (p.created_at, p.id) < (?, ?) ORDER BY p.created_at DESC, p.id DESC LIMIT ?) ";
+    static final String PROFILE_PAGE = "WITH page AS (SELECT p.id, p.created_at FROM posts p WHERE p.author_id = :author "
+            + "AND p.deleted_at IS NULL AND (p.created_at, p.id) < (:at, :id) ORDER BY p.created_at DESC, p.id DESC LIMIT :n) ";
 
-    static final String ENTITY = "WITH page AS (SELECT t.post_id AS id, t.post_created_at AS created_at FROM post_targets t "
-            + "JOIN posts p ON p.id = t.post_id WHERE t.entity_id = ? AND p.deleted_at IS NULL "
-            + "AND (t.post_created_at, t.post_id) < (?, ?) ORDER BY t.post_created_at DESC, t.post_id DESC LIMIT ?) ";
+    static final String ENTITY_PAGE = "WITH page AS (SELECT t.post_id AS id, t.post_created_at AS created_at FROM post_targets t "
+            + "JOIN posts p ON p.id = t.post_id WHERE t.entity_id = :entity AND p.deleted_at IS NULL "
+            + "AND (t.post_created_at, t.post_id) < (:at, :id) ORDER BY t.post_created_at DESC, t.post_id DESC LIMIT :n) ";
 
     /** What every feed shows of a post; likeCount and targets are read for the page's rows only. */
     static final String POSTS_OF_PAGE = "SELECT p.id, p.author_id, u.handle, u.display_name, p.body, p.created_at, "
@@ -71,6 +73,10 @@ public class FeedQueries {
             + "(SELECT count(*) FROM post_actions a WHERE a.post_id = p.id AND a.type = 'like') AS likes "
             + "FROM page JOIN posts p ON p.id = page.id JOIN users u ON u.id = p.author_id "
             + "ORDER BY page.created_at DESC, page.id DESC";
+
+    static final NamedSql HOME = NamedSql.of(HOME_PAGE + POSTS_OF_PAGE);
+    static final NamedSql PROFILE = NamedSql.of(PROFILE_PAGE + POSTS_OF_PAGE);
+    static final NamedSql ENTITY = NamedSql.of(ENTITY_PAGE + POSTS_OF_PAGE);
 
     static final String USER_BY_HANDLE = "SELECT id FROM users WHERE handle = ?";
     static final String ENTITY_EXISTS = "SELECT 1 FROM entities WHERE id = ?";
@@ -88,21 +94,15 @@ public class FeedQueries {
     }
 
     public Page home(UUID viewer, FeedCursor cursor, int limit) throws SQLException {
-        Instant at = cursor == null ? TOP : cursor.createdAt();
-        UUID id = cursor == null ? TOP_ID : cursor.id();
-        int n = limit + 1;
-        return page(HOME + POSTS_OF_PAGE, limit, viewer, at, id, viewer, n, at, id, viewer, n, viewer, at, id, viewer, viewer,
-                n, viewer, n);
+        return page(HOME, limit, Map.of("viewer", viewer), cursor);
     }
 
     public Page profile(UUID author, FeedCursor cursor, int limit) throws SQLException {
-        return page(PROFILE + POSTS_OF_PAGE, limit, author, cursor == null ? TOP : cursor.createdAt(),
-                cursor == null ? TOP_ID : cursor.id(), limit + 1);
+        return page(PROFILE, limit, Map.of("author", author), cursor);
     }
 
     public Page entity(UUID entity, FeedCursor cursor, int limit) throws SQLException {
-        return page(ENTITY + POSTS_OF_PAGE, limit, entity, cursor == null ? TOP : cursor.createdAt(),
-                cursor == null ? TOP_ID : cursor.id(), limit + 1);
+        return page(ENTITY, limit, Map.of("entity", entity), cursor);
     }
 
     public Optional<UUID> userByHandle(String handle) throws SQLException {
@@ -137,11 +137,20 @@ public class FeedQueries {
         }
     }
 
-    private Page page(String sql, int limit, Object... params) throws SQLException {
+    /**
+     * One page of {@code statement}, newest first, after {@code cursor} (null: from the top): the keyset
+     * {@code :at, :id} and {@code :n} (one row more than the page, to tell whether another page follows)
+     * are bound here, the feed's own parameters come in {@code owner}.
+     */
+    private Page page(NamedSql statement, int limit, Map<String, Object> owner, FeedCursor cursor) throws SQLException {
+        Map<String, Object> values = new HashMap<>(owner);
+        values.put("at", cursor == null ? TOP : cursor.createdAt());
+        values.put("id", cursor == null ? TOP_ID : cursor.id());
+        values.put("n", limit + 1);
         pageQueries.incrementAndGet();
         List<Post> rows = database.inTransaction(c -> {
-            try (PreparedStatement s = c.prepareStatement(sql)) {
-                bind(s, params);
+            try (PreparedStatement s = c.prepareStatement(statement.sql())) {
+                statement.bind(s, values);
                 return read(s);
             }
         });

@@ -1,15 +1,12 @@
 package io.paddock.shared.ratelimit;
 
+import io.paddock.shared.redis.RedisScript;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.vertx.mutiny.redis.client.Response;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
@@ -39,7 +36,7 @@ public final class SlidingWindowLimiter {
      * the last check (they count towards the threshold as if L1 had made them).
      * Returns {allowed 0/1, remaining, reset ms, became offender 0/1}.
      */
-    static final String CHECK = """
+    static final RedisScript CHECK = new RedisScript("""
             local t = redis.call('TIME')
             local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
             local limit = tonumber(ARGV[1])
@@ -65,10 +62,10 @@ public final class SlidingWindowLimiter {
               if rejections >= threshold and rejections - add < threshold then offender = 1 end
             end
             return {allowed, limit - count, reset, offender}
-            """;
+            """);
 
     /** KEYS: one window log per category; ARGV[1] window ms. Read-only. Returns {count, reset ms} per key. */
-    static final String PEEK = """
+    static final RedisScript PEEK = new RedisScript("""
             local t = redis.call('TIME')
             local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
             local window = tonumber(ARGV[1])
@@ -83,10 +80,7 @@ public final class SlidingWindowLimiter {
               out[#out + 1] = reset
             end
             return out
-            """;
-
-    static final String CHECK_SHA = sha1(CHECK);
-    static final String PEEK_SHA = sha1(PEEK);
+            """);
 
     private final ReactiveRedisDataSource redis;
     private final Duration timeout;
@@ -111,10 +105,11 @@ public final class SlidingWindowLimiter {
     public Check check(String subject, Category category, int limit, Duration window, int offenderThreshold,
             Duration offenderWindow, int earlierRejections) {
         String windowKey = windowKey(subject, category);
-        Response r = evalsha(CHECK_SHA, CHECK, List.of(windowKey, rejectionsKey(subject)),
+        Response r = CHECK.run(redis, List.of(windowKey, rejectionsKey(subject)),
                 List.of(Integer.toString(limit), Long.toString(window.toMillis()), Long.toHexString(random.nextLong()),
                         Integer.toString(offenderThreshold), Long.toString(offenderWindow.toMillis()),
-                        Integer.toString(Math.max(0, earlierRejections))));
+                        Integer.toString(Math.max(0, earlierRejections))))
+                .await().atMost(timeout);
         boolean allowed = r.get(0).toInteger() == 1;
         int remaining = Math.max(0, r.get(1).toInteger());
         return new Check(new Standing(category, limit, remaining, seconds(r.get(2).toLong()), window.toSeconds(), allowed),
@@ -125,7 +120,7 @@ public final class SlidingWindowLimiter {
     public Map<Category, Standing> peek(String subject, Map<Category, Integer> limits, Duration window) {
         List<Category> categories = new ArrayList<>(limits.keySet());
         List<String> keys = categories.stream().map(c -> windowKey(subject, c)).toList();
-        Response r = evalsha(PEEK_SHA, PEEK, keys, List.of(Long.toString(window.toMillis())));
+        Response r = PEEK.run(redis, keys, List.of(Long.toString(window.toMillis()))).await().atMost(timeout);
         Map<Category, Standing> out = new EnumMap<>(Category.class);
         for (int i = 0; i < categories.size(); i++) {
             Category c = categories.get(i);
@@ -163,33 +158,7 @@ public final class SlidingWindowLimiter {
         return subject;
     }
 
-    /** EVALSHA, and EVAL only when Redis does not know the script yet (first use, or after a restart). */
-    private Response evalsha(String sha, String script, List<String> keys, List<String> argv) {
-        List<String> args = new ArrayList<>(2 + keys.size() + argv.size());
-        args.add(sha);
-        args.add(Integer.toString(keys.size()));
-        args.addAll(keys);
-        args.addAll(argv);
-        try {
-            return redis.execute("EVALSHA", args.toArray(String[]::new)).await().atMost(timeout);
-        } catch (RuntimeException e) {
-            if (e.getMessage() == null || !e.getMessage().startsWith("NOSCRIPT")) {
-                throw e;
-            }
-            args.set(0, script);
-            return redis.execute("EVAL", args.toArray(String[]::new)).await().atMost(timeout);
-        }
-    }
-
     private static long seconds(long millis) {
         return Math.max(1, (millis + 999) / 1000);
-    }
-
-    private static String sha1(String script) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(script.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
