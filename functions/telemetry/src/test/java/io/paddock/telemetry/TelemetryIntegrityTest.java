@@ -212,7 +212,7 @@ class TelemetryIntegrityTest {
     void withRedisUnableToAnswerImpressionsAreStoredAsUnknownAndTheBatchIsStillAccepted() throws Exception {
         // A breaker that opened and whose clock never moves on: every check finds Redis unavailable.
         StoreBreaker down = new StoreBreaker("redis", 2000, () -> 0L, (store, state, cause) -> { });
-        down.failed(new IllegalStateException("Redis is down"));
+        down.failed(new java.net.ConnectException("Connection refused"));
         String publicFeed = "public-" + UUID.randomUUID();
         served(publicFeed, null);
         EventIngestion ingestion = new EventIngestion(store, parking, new EventValidator(MetaSanitizer.withDefaults(),

@@ -24,6 +24,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -41,6 +43,13 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
  * fresh one after; a connection already open keeps working past its token's 15 minutes (only the sign-in
  * is checked). When no credentials can be had, opening a connection fails with SQLState 08001 — to the
  * callers, PostgreSQL is unavailable.
+ *
+ * <p>A request waits for one of the pool's connections here, in turn, rather than inside Agroal, so that it
+ * can stop waiting the moment another request of the container finds PostgreSQL down: the breaker opens
+ * and every waiting request answers 503 at once. An outage then costs a container the waits of the
+ * requests holding connections, not one acquisition timeout per waiting request. Code that takes
+ * connections from {@link #dataSource()} directly (tools, tests) bypasses the turn and may make a request
+ * wait inside Agroal again.
  */
 @ApplicationScoped
 public class Database {
@@ -48,9 +57,14 @@ public class Database {
     /** Opening a connection is retried this often: nothing was sent, so any work may be retried. */
     static final int CONNECT_ATTEMPTS = 2;
     private static final long FAST_FAILURE_NANOS = 250_000_000L;
+    /** How late a waiting request notices the breaker opened: a semaphore cannot be woken by someone else's event. */
+    private static final long TURN_CHECK_NANOS = 20_000_000L;
 
     private final AgroalDataSource dataSource;
     private final StoreBreaker breaker;
+    /** One permit per pool connection: whoever holds one finds a connection idle or room to open one. */
+    private final Semaphore turns;
+    private final Duration acquisitionTimeout;
 
     /** Outside a container (benchmarks, tools): a breaker of its own, transitions unreported. */
     public Database(PaddockConfig config) {
@@ -79,6 +93,8 @@ public class Database {
     Database(PaddockConfig config, StoreBreaker breaker, IamSignIn iam) {
         this.breaker = breaker;
         PaddockConfig.Database db = config.database();
+        this.turns = new Semaphore(db.poolMaxSize(), true);
+        this.acquisitionTimeout = db.acquisitionTimeout();
         DatabaseUrl url = DatabaseUrl.parse(db.url().orElseThrow(
                 () -> new IllegalStateException("paddock.database.url (env DATABASE_URL) is not set")));
         Optional<String> givenUser = db.username().filter(s -> !s.isBlank()).or(url::username);
@@ -175,18 +191,36 @@ public class Database {
         return dataSource;
     }
 
+    /** Requests waiting for a turn at the pool now; tests use it to know a request is waiting before they act. */
+    int requestsWaitingForATurn() {
+        return turns.getQueueLength();
+    }
+
     /**
      * Runs {@code work} in one transaction: committed when it returns, rolled back when it throws.
-     * While PostgreSQL is known to be down (its breaker is open) it fails at once with SQLState 08000,
-     * which every caller already treats as "unavailable" (503, or its degraded path).
+     * While PostgreSQL is known to be down (its breaker is open, or opens while this request waits for a
+     * connection) it fails at once with SQLState 08000, which every caller already treats as "unavailable"
+     * (503, or its degraded path).
      */
     public <T> T inTransaction(SqlWork<T> work) throws SQLException {
-        if (!breaker.allowsRequest()) {
+        StoreBreaker.Admission admission = breaker.admit();
+        long started = System.nanoTime();
+        boolean turn;
+        try {
+            turn = admission != StoreBreaker.Admission.REFUSED && awaitTurn(admission);
+        } catch (SQLException noConnectionInTime) {
+            breaker.failed(noConnectionInTime);
+            RequestRecords.current().storeCall("postgres", "transaction", (System.nanoTime() - started) / 1_000_000, false);
+            throw noConnectionInTime;
+        }
+        if (!turn) {
             throw new SQLTransientConnectionException("PostgreSQL is unavailable (breaker open)", "08000");
         }
-        long started = System.nanoTime();
         boolean ok = false;
+        boolean connected = false;
+        boolean failureReported = false;
         try (Connection connection = connect()) {
+            connected = true;
             connection.setAutoCommit(false);
             try {
                 T result = work.run(connection);
@@ -201,16 +235,64 @@ public class Database {
             }
         } catch (SQLException e) {
             if (unavailable(e)) {
+                failureReported = true;
                 breaker.failed(e);
             } else {
                 ok = true; // the store answered; the work was refused (constraint, bad input)
             }
             throw e;
         } finally {
-            if (ok) {
+            turns.release();
+            // A connection validated on borrow is an answer, whatever the work then threw; reporting it keeps a
+            // trial from being lost to a bug in the work.
+            if (ok || (connected && !failureReported)) {
                 breaker.succeeded();
             }
             RequestRecords.current().storeCall("postgres", "transaction", (System.nanoTime() - started) / 1_000_000, ok);
+        }
+    }
+
+    /**
+     * Waits, at most the pool's acquisition timeout, for a turn at the pool's connections. A request admitted
+     * while the breaker was closed gives up as soon as it opens; the trial (and a health probe) wait on, since
+     * they are the ones finding out.
+     *
+     * <p>Hazards: the wait is taken in slices of {@link #TURN_CHECK_NANOS} to look at the breaker, and a waiter
+     * whose slice ends queues again behind newer ones, so turns are not strictly first come, first served (nor
+     * are they inside Agroal, where every waiter competes at each release). A turn taken late in its wait leaves
+     * Agroal's own acquisition timeout to opening the connection, so such a request can wait up to twice the
+     * timeout in all.
+     *
+     * @return false when the breaker opened while this request waited (it holds no turn)
+     * @throws SQLException with no SQLState and "acquisition timeout" in its message when no connection was free in
+     *         time: what Agroal throws then, and what {@link #unavailable} recognises
+     */
+    private boolean awaitTurn(StoreBreaker.Admission admission) throws SQLException {
+        return awaitTurn(admission == StoreBreaker.Admission.ADMITTED, acquisitionTimeout);
+    }
+
+    private boolean awaitTurn(boolean givesUpWhenOpen, Duration limit) throws SQLException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        try {
+            while (true) {
+                if (givesUpWhenOpen && breaker.state() == StoreBreaker.State.open) {
+                    return false;
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new SQLException("acquisition timeout: no PostgreSQL connection free within " + limit.toMillis() + " ms");
+                }
+                if (turns.tryAcquire(Math.min(left, TURN_CHECK_NANOS), TimeUnit.NANOSECONDS)) {
+                    if (givesUpWhenOpen && breaker.state() == StoreBreaker.State.open) {
+                        turns.release();
+                        return false;
+                    }
+                    return true;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLTransientConnectionException("interrupted while waiting for a PostgreSQL connection", "08000", e);
         }
     }
 
@@ -275,12 +357,18 @@ public class Database {
         return e.getSQLState() == null && String.valueOf(e.getMessage()).contains("cquisition timeout");
     }
 
-    /** A round trip to the server bounded by {@code timeout}; throws when it does not answer in time. */
+    /**
+     * A round trip to the server bounded by {@code timeout}; throws when it does not answer in time. It takes its
+     * turn like a request but ignores the breaker: it is how a health check sees PostgreSQL back.
+     */
     public void ping(Duration timeout) throws SQLException {
+        awaitTurn(false, timeout);
         try (Connection connection = open();
                 Statement statement = connection.createStatement()) {
             statement.setQueryTimeout((int) Math.max(1, timeout.toSeconds()));
             statement.execute("SELECT 1");
+        } finally {
+            turns.release();
         }
     }
 

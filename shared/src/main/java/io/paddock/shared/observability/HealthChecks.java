@@ -62,13 +62,13 @@ public class HealthChecks {
         // Not try-with-resources: close() would wait for a probe stuck past its timeout.
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
         try {
-            Future<Check> postgres = executor.submit(timed(() -> {
+            Future<Probe> postgres = executor.submit(timed(() -> {
                 database.ping(TIMEOUT);
                 return null;
             }));
-            Future<Check> redisCheck = executor.submit(timed(() ->
+            Future<Probe> redisCheck = executor.submit(timed(() ->
                     redis.execute("PING").await().atMost(TIMEOUT)));
-            Future<Check> dynamo = executor.submit(timed(() -> dynamoDb.describeTable(DescribeTableRequest.builder()
+            Future<Probe> dynamo = executor.submit(timed(() -> dynamoDb.describeTable(DescribeTableRequest.builder()
                     .tableName(probeTable)
                     .overrideConfiguration(o -> o.apiCallTimeout(TIMEOUT).apiCallAttemptTimeout(TIMEOUT)
                             .putExecutionAttribute(DynamoCalls.PROBE, true))
@@ -84,40 +84,45 @@ public class HealthChecks {
         }
     }
 
+    /** A probe's check and, when it failed, why: the breaker judges the cause, the answer shows its kind only. */
+    private record Probe(Check check, Throwable cause) { }
+
     /**
      * A probe is a store call like any other: its outcome moves the store's breaker, so a health answer
-     * of "ok" also means requests use every store again (and "down" spares them the wait).
+     * of "ok" also means requests use every store again. A failure counts towards opening like a request's
+     * (a refused connection opens at once), so one probe that outran its 1 s on a cold JVM does not turn
+     * requests away.
      */
-    private static Check judged(Check probe, StoreBreaker breaker) {
-        if (probe.status() == State.up) {
+    private static Check judged(Probe probe, StoreBreaker breaker) {
+        if (probe.check().status() == State.up) {
             breaker.succeeded();
         } else {
-            breaker.failed(null);
+            breaker.failed(probe.cause());
         }
-        return probe.withBreaker(breaker.state());
+        return probe.check().withBreaker(breaker.state());
     }
 
-    private static Callable<Check> timed(Callable<?> probe) {
+    private static Callable<Probe> timed(Callable<?> probe) {
         return () -> {
             long started = System.nanoTime();
             try {
                 probe.call();
-                return new Check(State.up, elapsedMs(started), null, null);
+                return new Probe(new Check(State.up, elapsedMs(started), null, null), null);
             } catch (Exception e) {
-                return new Check(State.down, elapsedMs(started), StoreBreakers.failureKind(e), null);
+                return new Probe(new Check(State.down, elapsedMs(started), StoreBreakers.failureKind(e), null), e);
             }
         };
     }
 
-    private static Check outcome(Future<Check> future) {
+    private static Probe outcome(Future<Probe> future) {
         try {
             // A little over the per-check timeout: the probe's own timeout normally fires first.
             return future.get(TIMEOUT.toMillis() + 250, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             future.cancel(true);
-            return new Check(State.down, TIMEOUT.toMillis(), "timed out", null);
+            return new Probe(new Check(State.down, TIMEOUT.toMillis(), "timed out", null), e);
         } catch (Exception e) {
-            return new Check(State.down, 0, StoreBreakers.failureKind(e), null);
+            return new Probe(new Check(State.down, 0, StoreBreakers.failureKind(e), null), e);
         }
     }
 

@@ -71,7 +71,8 @@ public class ServedFeeds {
      * public). Returns at once; the command ends by itself within {@code timeout}.
      */
     public void record(String requestId, UUID viewer, Duration ttl, Duration timeout) {
-        if (requestId == null || !breaker.allowsRequest()) {
+        // Not allowsRequest(): that claims a half-open breaker's one trial, and a record reports no outcome.
+        if (requestId == null || breaker.state() == StoreBreaker.State.open) {
             return;
         }
         String key = key(requestId, viewer);

@@ -12,7 +12,8 @@ import org.jboss.logging.Logger;
 /**
  * One breaker per store and container, shared by every piece that calls the store (the limiter and
  * the feed cache see one Redis), so an outage found by one spares the others the wait. Transitions
- * are logged and counted once; {@code /v1/health} shows the states.
+ * are logged and counted once; {@code /v1/health} shows the states. When a breaker opens and how it
+ * closes (one trial request) is {@link StoreBreaker}'s to say.
  */
 @ApplicationScoped
 @Startup // with the EMF setup it pulls in: built at init (inside a SnapStart snapshot), not on the first request
@@ -39,8 +40,8 @@ public class StoreBreakers {
         }
         StoreBreaker.Transitions transitions = (store, now, cause) -> {
             if (now == StoreBreaker.State.open) {
-                LOG.warnf("%s failed (%s): its breaker is open, callers take their fallback or answer 503, and the"
-                        + " store is tried again every %d ms", store, failureKind(cause), openFor.toMillis());
+                LOG.warnf("%s failed (%s): its breaker is open, callers take their fallback or answer 503, and one"
+                        + " request tries the store again every %d ms", store, failureKind(cause), openFor.toMillis());
             } else {
                 LOG.infof("%s answers again: its breaker is closed", store);
             }
