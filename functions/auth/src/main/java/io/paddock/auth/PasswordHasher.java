@@ -3,7 +3,6 @@ package io.paddock.auth;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -131,9 +130,5 @@ public class PasswordHasher {
         byte[] out = new byte[length];
         generator.generateBytes(password, out);
         return out;
-    }
-
-    static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
     }
 }

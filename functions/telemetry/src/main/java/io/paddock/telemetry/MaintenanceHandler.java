@@ -52,11 +52,6 @@ public class MaintenanceHandler {
         }
     }
 
-    /** A full run: partitions, retention, then the replay of parked batches. */
-    String run(Map<String, String> env) {
-        return run(env, false);
-    }
-
     /** One run with the given environment; the report as a JSON line. */
     String run(Map<String, String> env, boolean replayOnly) {
         UsageEventMaintenance.Report report = null;

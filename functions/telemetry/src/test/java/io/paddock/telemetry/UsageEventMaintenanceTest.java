@@ -61,7 +61,7 @@ class UsageEventMaintenanceTest {
             insert(c, anon + "-old", Instant.now().minus(Duration.ofDays(31)));
             insert(c, anon + "-young", Instant.now().minus(Duration.ofDays(29)));
         }
-        String report = new MaintenanceHandler().run(env());
+        String report = new MaintenanceHandler().run(env(), false);
         // The old event goes with its whole partition when that month lies entirely before the cutoff (as on
         // the 1st of a month), else row by row.
         String oldMonth = "usage_events_" + YearMonth.from(Instant.now().minus(Duration.ofDays(31)).atZone(ZoneOffset.UTC))
@@ -92,7 +92,7 @@ class UsageEventMaintenanceTest {
             }
         }
 
-        String report = new MaintenanceHandler().run(env());
+        String report = new MaintenanceHandler().run(env(), false);
 
         assertTrue(report.matches(".*\"idsPruned\":[1-9].*"), report);
         try (Connection c = MaintenanceHandler.connect(env())) {

@@ -4,7 +4,6 @@ import io.paddock.shared.config.PaddockConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -115,9 +114,5 @@ public class IdempotencyKeys {
                 .conditionExpression("#state = :claimed")
                 .expressionAttributeNames(Map.of("#state", STATE))
                 .expressionAttributeValues(Map.of(":claimed", AttributeValue.fromS("claimed"))));
-    }
-
-    static String base64(byte[] bytes) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 }

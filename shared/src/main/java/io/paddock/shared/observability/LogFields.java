@@ -1,8 +1,12 @@
 package io.paddock.shared.observability;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.math.BigDecimal;
 import java.util.Map;
 import java.util.Set;
 import java.util.logging.Filter;
@@ -81,8 +85,15 @@ public class LogFields {
                 || record instanceof ExtLogRecord ext && "true".equals(ext.getMdc(SAMPLED));
     }
 
-    /** Writes the wrapped formatter's line, then the MDC entries as top-level fields of the same object. */
+    /**
+     * Reads the wrapped formatter's line as JSON and writes it again with the MDC entries as top-level fields:
+     * a JSON writer, not text spliced before the last brace, so an entry named like one of the formatter's own
+     * fields replaces it instead of making a duplicate key, and escaping is Jackson's. A line that is not a JSON
+     * object (another formatter) is passed on as it was.
+     */
     static final class TopLevelMdc extends ExtFormatter {
+
+        private static final ObjectMapper JSON = new ObjectMapper();
 
         private final ExtFormatter json;
 
@@ -94,45 +105,29 @@ public class LogFields {
         public String format(ExtLogRecord record) {
             String line = json.format(record);
             Map<String, String> mdc = record.getMdcCopy();
-            int end = line.lastIndexOf('}');
-            if (mdc.isEmpty() || end < 0) {
+            if (mdc.isEmpty()) {
                 return line;
             }
-            StringBuilder out = new StringBuilder(line.length() + 64 * mdc.size()).append(line, 0, end);
-            for (Map.Entry<String, String> field : mdc.entrySet()) {
-                out.append(",\"");
-                escape(field.getKey(), out);
-                out.append("\":");
-                String value = field.getValue();
-                if (NUMBERS.contains(field.getKey()) && NUMBER.matcher(value).matches()
-                        || BOOLEANS.contains(field.getKey()) && (value.equals("true") || value.equals("false"))) {
-                    out.append(value);
-                } else {
-                    out.append('"');
-                    escape(value, out);
-                    out.append('"');
+            try {
+                if (!(JSON.readTree(line) instanceof ObjectNode fields)) {
+                    return line;
                 }
-            }
-            return out.append(line, end, line.length()).toString();
-        }
-
-        private static void escape(String s, StringBuilder out) {
-            for (int i = 0; i < s.length(); i++) {
-                char c = s.charAt(i);
-                switch (c) {
-                    case '"' -> out.append("\\\"");
-                    case '\\' -> out.append("\\\\");
-                    case '\n' -> out.append("\\n");
-                    case '\r' -> out.append("\\r");
-                    case '\t' -> out.append("\\t");
-                    default -> {
-                        if (c < 0x20) {
-                            out.append(String.format("\\u%04x", (int) c));
-                        } else {
-                            out.append(c);
-                        }
+                fields.remove("mdc"); // its entries move up, as the class comment says
+                for (Map.Entry<String, String> field : mdc.entrySet()) {
+                    String key = field.getKey();
+                    String value = field.getValue();
+                    if (NUMBERS.contains(key) && NUMBER.matcher(value).matches()) {
+                        fields.put(key, new BigDecimal(value));
+                    } else if (BOOLEANS.contains(key) && (value.equals("true") || value.equals("false"))) {
+                        fields.put(key, Boolean.parseBoolean(value));
+                    } else {
+                        fields.put(key, value);
                     }
                 }
+                // The record delimiter (a newline) stays as the wrapped formatter wrote it.
+                return JSON.writeValueAsString(fields) + line.substring(line.stripTrailing().length());
+            } catch (JsonProcessingException notJson) {
+                return line;
             }
         }
     }

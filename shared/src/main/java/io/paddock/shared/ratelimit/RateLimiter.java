@@ -23,7 +23,7 @@ import org.jboss.logging.Logger;
 /**
  * The limiter every route goes through, in three layers: L0 {@link BurstLimiter} (in memory, per
  * container and second), L1 {@link SlidingWindowLimiter} (Redis, exact, one round trip), and L2
- * {@link FixedWindowFallback} (PostgreSQL) while Redis is down or its {@link RedisBreaker} is open. If
+ * {@link FixedWindowFallback} (PostgreSQL) while Redis is down or its Redis {@link io.paddock.shared.resilience.StoreBreaker breaker} is open. If
  * PostgreSQL cannot answer either, the category's policy decides: open (admit, no headers) or closed (503).
  */
 @ApplicationScoped

@@ -40,6 +40,22 @@ class LogFieldsTest {
     }
 
     @Test
+    void anMdcEntryNamedLikeAFormatterFieldReplacesItInsteadOfDuplicatingTheKey() throws Exception {
+        MDC.put("message", "from the MDC");
+        MDC.put("note", "tab\tand \u0001 control");
+        ExtLogRecord record = new ExtLogRecord(Level.INFO, "from the record", ExtLogRecord.FormatStyle.NO_FORMAT,
+                LogFieldsTest.class.getName());
+        String formatted = new LogFields.TopLevelMdc(json()).format(record);
+        assertTrue(formatted.endsWith("}\n"), "one line, delimiter kept: " + formatted);
+        // A reader that refuses duplicate keys, as some log pipelines do.
+        JsonNode line = JSON.copy().enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+                .readTree(formatted);
+        assertFalse(line.has("mdc"), "the entries moved up, not copied: " + formatted);
+        assertEquals("from the MDC", line.get("message").asText());
+        assertEquals("tab\tand \u0001 control", line.get("note").asText());
+    }
+
+    @Test
     void debugLinesPassOnlyFromASampledRequest() {
         ExtLogRecord debug = new ExtLogRecord(Level.FINE, "cache miss", LogFieldsTest.class.getName());
         ExtLogRecord info = new ExtLogRecord(Level.INFO, "request", LogFieldsTest.class.getName());
