@@ -1,6 +1,5 @@
 package io.paddock.ratelimit;
 
-import io.paddock.shared.observability.HealthChecks;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;

@@ -1,6 +1,6 @@
 package io.paddock.shared.http;
 
-import io.paddock.shared.config.ConfigCheck;
+import io.paddock.shared.config.InvalidConfigurationException;
 import io.paddock.shared.config.PaddockConfig;
 import io.paddock.shared.config.Secrets;
 import io.paddock.shared.ids.Sha256;
@@ -41,7 +41,7 @@ public class OriginLock {
 
     /**
      * @param resolve turns a Secrets Manager ARN into its secret (other values are given as they are)
-     * @throws ConfigCheck.InvalidConfigurationException naming the secret by position and length, never by value
+     * @throws InvalidConfigurationException naming the secret by position and length, never by value
      */
     OriginLock(List<String> secrets, UnaryOperator<String> resolve) {
         List<String> problems = new ArrayList<>();
@@ -60,7 +60,7 @@ public class OriginLock {
             digests.add(sha256(secret));
         }
         if (!problems.isEmpty()) {
-            throw new ConfigCheck.InvalidConfigurationException(problems);
+            throw new InvalidConfigurationException(problems);
         }
         this.accepted = List.copyOf(digests);
     }

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.paddock.shared.observability.ErrorReports;
-import io.paddock.shared.observability.RequestLog;
 import io.paddock.shared.observability.RequestRecords;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.validation.ConstraintViolation;
@@ -168,7 +167,7 @@ public class ProblemMappers {
     @ServerExceptionMapper(priority = 10)
     public Response unexpected(Throwable e, HttpHeaders headers, UriInfo uri, RoutingContext rc) {
         LOG.errorf(e, "unhandled %s on %s", e.getClass().getName(), uri.getPath());
-        errorReports.report(e, rc.request(), rc.get(RequestLog.ROUTE_KEY), RequestRecords.of(rc));
+        errorReports.report(e, rc.request(), RequestRecords.of(rc));
         return build(problem(500, "server-error",
                 "The request could not be completed; quote the requestId", headers, uri)).build();
     }

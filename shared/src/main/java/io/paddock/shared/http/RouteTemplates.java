@@ -1,6 +1,6 @@
 package io.paddock.shared.http;
 
-import io.paddock.shared.observability.RequestLog;
+import io.paddock.shared.observability.RequestRecords;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.container.ResourceInfo;
@@ -8,7 +8,7 @@ import java.lang.reflect.Method;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
-/** Puts the matched route template (e.g. /v1/feed/users/{handle}) where the request log finds it. */
+/** Writes the matched route template (e.g. /v1/feed/users/{handle}) and its function on the request's record. */
 public class RouteTemplates {
 
     private record Route(String template, String service) {
@@ -22,8 +22,7 @@ public class RouteTemplates {
         Method method = info.getResourceMethod();
         if (method != null) {
             Route route = route(info);
-            rc.put(RequestLog.ROUTE_KEY, route.template());
-            rc.put(RequestLog.SERVICE_KEY, route.service());
+            RequestRecords.of(rc).route(route.template(), route.service());
         }
     }
 

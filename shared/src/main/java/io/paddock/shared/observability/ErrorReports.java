@@ -1,8 +1,7 @@
 package io.paddock.shared.observability;
 
-import io.paddock.shared.config.ConfigCheck.InvalidConfigurationException;
+import io.paddock.shared.config.InvalidConfigurationException;
 import io.paddock.shared.config.PaddockConfig;
-import io.paddock.shared.http.RequestIds;
 import io.quarkus.runtime.Startup;
 import io.sentry.Breadcrumb;
 import io.sentry.Sentry;
@@ -84,14 +83,14 @@ public class ErrorReports {
      * Sends {@code error} with the request's route, id, user id and store calls, and waits (bounded)
      * until it is out. Only the catch-all 500 mapper calls this: expected failures are not reported.
      */
-    public void report(Throwable error, HttpServerRequest request, String route, RequestRecord record) {
+    public void report(Throwable error, HttpServerRequest request, RequestRecord record) {
         if (!enabled) {
             return;
         }
         Sentry.captureException(error, scope -> {
             // Null when the failure came before a route matched; Sentry then leaves the tag out.
-            scope.setTag("route", route);
-            scope.setTag("request_id", request.getHeader(RequestIds.HEADER));
+            scope.setTag("route", record.route());
+            scope.setTag("request_id", record.requestId());
             scope.setRequest(request(request));
             if (record.userId() != null) {
                 User user = new User();

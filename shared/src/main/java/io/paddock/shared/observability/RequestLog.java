@@ -22,8 +22,6 @@ import org.jboss.logging.MDC;
 @ApplicationScoped
 public class RequestLog {
 
-    public static final String ROUTE_KEY = "paddock.route";
-    public static final String SERVICE_KEY = "paddock.service";
     private static final Logger ACCESS = Logger.getLogger("io.paddock.access");
     private static final List<String> FIELDS = List.of("service", "correlation_id", "cold_start", "function_name",
             "function_version", "function_memory_size", "function_arn", "function_request_id", "xray_trace_id",
@@ -45,9 +43,10 @@ public class RequestLog {
 
     /** First thing per request: its record and the fields every line of it carries. */
     public void started(RoutingContext rc, String requestId, long startedNanos) {
-        RequestRecords.start(rc, startedNanos);
+        RequestRecord record = RequestRecords.start(rc, startedNanos);
         boolean coldStart = cold.getAndSet(false);
-        rc.put("paddock.cold-start", coldStart);
+        record.requestId(requestId);
+        record.coldStart(coldStart);
         MDC.put("service", application);
         MDC.put("correlation_id", requestId);
         MDC.put("cold_start", Boolean.toString(coldStart));
@@ -73,16 +72,15 @@ public class RequestLog {
         RequestRecord record = RequestRecords.of(rc);
         long latencyMs = (System.nanoTime() - record.startedNanos()) / 1_000_000;
         int status = rc.response().getStatusCode();
-        Object template = rc.get(ROUTE_KEY);
+        String template = record.route();
         String method = rc.request().method().name();
         // EMF dimension values may hold no whitespace.
         String route = method + ":" + (template == null ? "unmatched" : template);
-        Object owner = rc.get(SERVICE_KEY);
-        String service = owner == null ? application : owner.toString();
+        String service = record.service() == null ? application : record.service();
         Set<String> degraded = record.degradedBehaviours();
         MDC.put("service", service);
         MDC.put("http_method", method);
-        MDC.put("route", template == null ? "unmatched" : template.toString());
+        MDC.put("route", template == null ? "unmatched" : template);
         MDC.put("status", Integer.toString(status));
         MDC.put("latency_ms", Long.toString(latencyMs));
         putIfPresent("user_id", record.userId());
@@ -91,7 +89,7 @@ public class RequestLog {
         }
         try {
             ACCESS.infof("%s %s %d %d ms", method, template == null ? rc.request().path() : template, status, latencyMs);
-            if (Boolean.TRUE.equals(rc.get("paddock.cold-start"))) {
+            if (record.wasColdStart()) {
                 metrics.coldStart(service);
             }
             metrics.request(service, route, status, latencyMs, record);

@@ -26,6 +26,10 @@ public final class RequestRecord {
 
     private final long startedNanos;
     private final boolean detached;
+    private String requestId;
+    private boolean coldStart;
+    private String route;
+    private String service;
     private int cacheHits;
     private int cacheMisses;
     private boolean rateLimited;
@@ -44,6 +48,47 @@ public final class RequestRecord {
 
     public long startedNanos() {
         return startedNanos;
+    }
+
+    /** The X-Request-Id this request answers with; also the error report's {@code request_id} tag. */
+    public synchronized void requestId(String id) {
+        if (!detached) {
+            requestId = id;
+        }
+    }
+
+    public synchronized String requestId() {
+        return requestId;
+    }
+
+    /** The first request of its container: counted once in the metrics as a cold start. */
+    public synchronized void coldStart(boolean first) {
+        if (!detached) {
+            coldStart = first;
+        }
+    }
+
+    public synchronized boolean wasColdStart() {
+        return coldStart;
+    }
+
+    /**
+     * The matched route template (e.g. /v1/feed/users/{handle}) and the function it belongs to, once a
+     * resource method matched; both stay null for an unknown route.
+     */
+    public synchronized void route(String template, String owner) {
+        if (!detached) {
+            route = template;
+            service = owner;
+        }
+    }
+
+    public synchronized String route() {
+        return route;
+    }
+
+    public synchronized String service() {
+        return service;
     }
 
     public synchronized void cacheHit() {

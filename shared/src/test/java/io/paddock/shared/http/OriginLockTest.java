@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.paddock.shared.config.ConfigCheck;
+import io.paddock.shared.config.InvalidConfigurationException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -60,7 +60,7 @@ class OriginLockTest {
     @Test
     void aShortSecretStopsTheStartNamingItsPositionAndLengthNotItsValue() {
         String arn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:paddock/origin-AbCdEf";
-        ConfigCheck.InvalidConfigurationException e = assertThrows(ConfigCheck.InvalidConfigurationException.class,
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
                 () -> new OriginLock(List.of(CURRENT, "too-short-secret", arn), value -> "short-from-manager"));
         String message = e.getMessage();
         assertTrue(message.contains("PADDOCK_HTTP_ORIGIN_SECRETS"), message);

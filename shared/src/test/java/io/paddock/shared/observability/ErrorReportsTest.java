@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.paddock.shared.config.ConfigCheck.InvalidConfigurationException;
+import io.paddock.shared.config.InvalidConfigurationException;
 import io.sentry.Sentry;
 import io.smallrye.config.ConfigValidationException;
 import io.smallrye.config.PropertiesConfigSource;

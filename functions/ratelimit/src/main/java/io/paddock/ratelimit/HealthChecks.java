@@ -1,4 +1,4 @@
-package io.paddock.shared.observability;
+package io.paddock.ratelimit;
 
 import io.paddock.shared.config.PaddockConfig;
 import io.paddock.shared.db.Database;
@@ -22,6 +22,8 @@ import software.amazon.awssdk.services.dynamodb.model.DescribeTableRequest;
 /**
  * Real round trips to PostgreSQL, Redis and DynamoDB, run in parallel, each cut off after
  * {@link #TIMEOUT} so that a dead store makes the answer "degraded" quickly instead of hanging it.
+ * It lives with the one function that serves {@code /v1/health} (API Gateway routes it here; the local
+ * stack serves this same resource): in shared it would make the request log depend on every store client.
  */
 @ApplicationScoped
 public class HealthChecks {

@@ -1,10 +1,12 @@
-package io.paddock.shared.config;
+package io.paddock.shared.startup;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.paddock.shared.config.InvalidConfigurationException;
+import io.paddock.shared.config.PaddockConfig;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
@@ -75,7 +77,7 @@ class ConfigCheckTest {
 
     @Test
     void startupFailureListsEveryProblem() {
-        ConfigCheck.InvalidConfigurationException e = assertThrows(ConfigCheck.InvalidConfigurationException.class,
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
                 () -> new ConfigCheck().onStart(null, config(Map.of("paddock.database.url", "", "paddock.redis.url", "x"))));
         assertTrue(e.getMessage().startsWith("Invalid configuration:"));
         assertTrue(e.getMessage().contains("paddock.database.url") && e.getMessage().contains("paddock.redis.url"));

@@ -1,5 +1,9 @@
-package io.paddock.shared.config;
+package io.paddock.shared.startup;
 
+import io.paddock.shared.auth.SigningKeys;
+import io.paddock.shared.config.InvalidConfigurationException;
+import io.paddock.shared.config.PaddockConfig;
+import io.paddock.shared.config.Secrets;
 import io.paddock.shared.db.DatabaseUrl;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.event.Observes;
@@ -12,7 +16,9 @@ import java.util.regex.Pattern;
 
 /**
  * Checks what constraint annotations cannot: that URLs parse and that the pieces fit together.
- * Runs at container start (Lambda init) and fails it with every problem listed by key.
+ * Runs at container start (Lambda init) and fails it with every problem listed by key. It lives above
+ * config, db and auth because it asks the packages that own a setting whether it parses; config itself
+ * stays a leaf they all read.
  */
 @Singleton
 public class ConfigCheck {
@@ -71,7 +77,7 @@ public class ConfigCheck {
         if (!config.auth().signingKeys().filter(Secrets::isReference).isPresent()
                 && !config.auth().verificationKeys().filter(Secrets::isReference).isPresent()) {
             try {
-                io.paddock.shared.auth.SigningKeys.parse(config.auth().signingKeys(), config.auth().verificationKeys());
+                SigningKeys.parse(config.auth().signingKeys(), config.auth().verificationKeys());
             } catch (IllegalArgumentException e) {
                 problems.add(e.getMessage());
             }
@@ -172,11 +178,5 @@ public class ConfigCheck {
     /** Never print a password that came in a URL. */
     static String redact(String url) {
         return url.replaceAll("//[^/@]*@", "//***@");
-    }
-
-    public static final class InvalidConfigurationException extends RuntimeException {
-        public InvalidConfigurationException(List<String> problems) {
-            super("Invalid configuration:\n  - " + String.join("\n  - ", problems));
-        }
     }
 }
