@@ -4,6 +4,7 @@ import io.paddock.shared.auth.AccessTokens;
 import io.paddock.shared.auth.Caller;
 import io.paddock.shared.auth.Principal;
 import io.paddock.shared.auth.SignedIn;
+import io.paddock.shared.idempotency.AnswerNeverKept;
 import io.paddock.shared.ratelimit.Category;
 import io.paddock.shared.ratelimit.RateLimited;
 import io.quarkus.resteasy.reactive.jackson.CustomDeserialization;
@@ -31,10 +32,12 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
  * The contract's Auth routes. Before a method runs, the request is limited ({@link RateLimited}), its caller
  * judged where the route needs one ({@link SignedIn}) — both before the body is read — and the body parsed
  * and validated (strict JSON, Bean Validation); the method then reads parse → do (plain classes) → respond.
- * Store failures pass through to the one 503 mapper. Mutations are {@code no-store}.
+ * Store failures pass through to the one 503 mapper. Mutations are {@code no-store}; their answers
+ * carry credentials, so they are never kept for {@code Idempotency-Key} replays ({@link AnswerNeverKept}).
  */
 @Path("/v1/auth")
 @Tag(name = "Auth")
+@AnswerNeverKept
 public class AuthResource {
 
     static final String NO_STORE = "no-store";

@@ -1,9 +1,6 @@
 package io.paddock.auth;
 
 import io.paddock.shared.http.ServiceUnavailable;
-import io.paddock.shared.ratelimit.Category;
-import io.paddock.shared.ratelimit.RateLimiter;
-import io.paddock.shared.ratelimit.Standing;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -32,15 +29,12 @@ public class PasswordLogin {
     private final PasswordHasher hasher;
     private final RefreshTokens refreshTokens;
     private final LoginBackoff backoff;
-    private final LoginBackoffSettings backoffSettings;
 
-    public PasswordLogin(Accounts accounts, PasswordHasher hasher, RefreshTokens refreshTokens, LoginBackoff backoff,
-            LoginBackoffSettings backoffSettings) {
+    public PasswordLogin(Accounts accounts, PasswordHasher hasher, RefreshTokens refreshTokens, LoginBackoff backoff) {
         this.accounts = accounts;
         this.hasher = hasher;
         this.refreshTokens = refreshTokens;
         this.backoff = backoff;
-        this.backoffSettings = backoffSettings;
     }
 
     /** {@code clientAddress}: where the attempt comes from; the back-off holds back that address only. */
@@ -75,14 +69,11 @@ public class PasswordLogin {
         return SessionDocument.of(user, refreshTokens.open(user.id(), user.role()));
     }
 
-    /** 429 to this address while it backs off from the account; its headers describe that back-off. */
+    /** A 429 ({@link LoginBackoffProblems}) to this address while it backs off from the account. */
     private void refuseIfBlocked(String accountKey, String clientAddress) {
         Duration blocked = orUnavailable(() -> backoff.blockedFor(accountKey, clientAddress));
         if (blocked.isPositive()) {
-            long seconds = Math.max(1, (blocked.toMillis() + 999) / 1000);
-            throw new RateLimiter.QuotaExceeded(
-                    new Standing(Category.AUTH, backoffSettings.afterFailures(), 0, seconds, seconds, false), seconds,
-                    "Too many failed logins for this account from this address; retry after " + seconds + " s");
+            throw new LoginBackingOff(blocked);
         }
     }
 

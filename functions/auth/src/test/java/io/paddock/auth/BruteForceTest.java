@@ -109,9 +109,12 @@ class BruteForceTest {
         }
         Response blocked = login(attempts, account.email(), "wrong password 6");
         blocked.then().statusCode(429).contentType(PROBLEM)
-                .body("violated-policies", contains("auth"))
+                .body("type", equalTo("https://paddock.dev/problems/quota-exceeded"))
+                .body("violated-policies", contains("login-backoff"))
                 .body("detail", containsString("account from this address"));
-        assertTrue(Long.parseLong(blocked.header("Retry-After")) >= 1);
+        // The first back-off is 1 s (PADDOCK_AUTH_LOGIN_BACKOFF_INITIAL): Retry-After is that real delay.
+        assertEquals("1", blocked.header("Retry-After"));
+        assertBackoffHeadersAreTheAuthCategorysOwn(blocked, 20 - 6);
         // During the back-off even the right password is not checked from that address.
         login(attempts, account.email(), account.password()).then().statusCode(429);
 
@@ -134,7 +137,11 @@ class BruteForceTest {
             limits.failed(account.email(), attacker);
         }
         assertTrue(limits.blockedFor(account.email(), attacker).toSeconds() >= 299, "the attacker waits the maximum");
-        login(attacker, account.email(), "guess 16").then().statusCode(429);
+        Response refused = login(attacker, account.email(), "guess 16");
+        refused.then().statusCode(429).body("violated-policies", contains("login-backoff"));
+        // Retry-After is the back-off's own remaining delay, not the auth category's 60 s window.
+        long retryAfter = Long.parseLong(refused.header("Retry-After"));
+        assertTrue(retryAfter >= 299 && retryAfter <= 300, "Retry-After " + retryAfter);
 
         login(newIp(), account.email(), account.password()).then().statusCode(200);
         // The owner's success elsewhere does not release the attacker's address.
@@ -227,5 +234,16 @@ class BruteForceTest {
         Map<String, Object> body = new TreeMap<>(r.jsonPath().getMap(""));
         body.remove("requestId");
         return body;
+    }
+
+    /**
+     * A back-off 429 describes no made-up limiter policy: its only rate-limit headers are the address's
+     * real standing in the {@code auth} category, in which this request was counted like any other.
+     */
+    private static void assertBackoffHeadersAreTheAuthCategorysOwn(Response refused, int remaining) {
+        assertEquals("\"auth\";q=20;w=60", refused.header("RateLimit-Policy"));
+        assertEquals("20", refused.header("X-RateLimit-Limit"));
+        assertEquals(Integer.toString(remaining), refused.header("X-RateLimit-Remaining"));
+        assertEquals("\"auth\";r=" + remaining + ";t=" + refused.header("X-RateLimit-Reset"), refused.header("RateLimit"));
     }
 }

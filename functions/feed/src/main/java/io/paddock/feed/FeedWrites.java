@@ -4,6 +4,7 @@ import io.paddock.feed.FeedDocuments.Entity;
 import io.paddock.feed.FeedDocuments.Post;
 import io.paddock.shared.auth.Principal;
 import io.paddock.shared.db.Database;
+import io.paddock.shared.events.UsageEventRows;
 import io.paddock.shared.http.Problem;
 import io.paddock.shared.http.Timestamps;
 import io.paddock.shared.ids.Ids;
@@ -15,6 +16,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -44,11 +46,6 @@ public class FeedWrites {
     static final String INSERT_ENTITY = "INSERT INTO entities (id, kind, name, created_by) VALUES (?, ?, ?, ?) RETURNING created_at";
     static final String LIVE_POST = "SELECT 1 FROM posts WHERE id = ? AND deleted_at IS NULL";
     static final String INSERT_ACTION = "INSERT INTO post_actions (user_id, post_id, type) VALUES (?, ?, ?) ON CONFLICT DO NOTHING";
-    // The action as a usage event, in the same transaction (no HTTP hop), under the telemetry RLS rules.
-    static final String ACT_AS = "SELECT set_config('role', 'paddock_app', true), set_config('app.user_id', ?, true), "
-            + "set_config('app.role', ?, true)";
-    static final String INSERT_EVENT = "INSERT INTO usage_events (event_id, user_id, type, item_id, surface, occurred_at) "
-            + "VALUES (?, ?, ?, ?, 'feed', now()) ON CONFLICT DO NOTHING";
 
     private final Database database;
     private final FeedQueries queries;
@@ -153,10 +150,9 @@ public class FeedWrites {
      */
     public void act(Principal viewer, UUID postId, String type) throws SQLException {
         database.inTransaction(c -> {
-            try (PreparedStatement s = c.prepareStatement(ACT_AS)) {
-                FeedQueries.bind(s, viewer.userId().toString(), viewer.role());
-                s.executeQuery().close();
-            }
+            UsageEventRows.Sender sender = new UsageEventRows.Sender(viewer.userId(), null, viewer.isAdmin());
+            // The whole transaction acts as the viewer, as the usage event at its end must (row-level security).
+            UsageEventRows.actAs(c, sender);
             try (PreparedStatement s = c.prepareStatement(LIVE_POST)) {
                 s.setObject(1, postId);
                 try (ResultSet rs = s.executeQuery()) {
@@ -171,10 +167,10 @@ public class FeedWrites {
                 inserted = s.executeUpdate();
             }
             if (inserted == 1) {
-                try (PreparedStatement s = c.prepareStatement(INSERT_EVENT)) {
-                    FeedQueries.bind(s, Ids.uuidV7(), viewer.userId(), type, postId.toString());
-                    s.executeUpdate();
-                }
+                // The action as a usage event, in the same transaction (no HTTP hop), through telemetry's own
+                // writer: a fresh UUIDv7 per action, claimed like a client's eventId.
+                UsageEventRows.insert(c, sender, List.of(new UsageEventRows.Row(Ids.uuidV7(), null, type,
+                        postId.toString(), "feed", null, null, Instant.now(), null, null)));
             }
             return inserted;
         });

@@ -125,6 +125,20 @@ class FeedInputTest {
     }
 
     @Test
+    void anActionsUsageEventIsClaimedOncePerSenderAndEventIdLikeAClientsEvent() {
+        FeedFixture f = new FeedFixture(database, tokens);
+        FeedFixture.User viewer = f.user();
+        FeedFixture.User author = f.user();
+        UUID post = f.post(author, Instant.now().minusSeconds(5));
+        as(viewer).body("{\"type\":\"save\"}").post("/v1/posts/" + post + "/actions").then().statusCode(204);
+        // Written by telemetry's own writer: the stored event's id is claimed for its sender in usage_event_ids.
+        assertEquals(1, f.count("SELECT count(*) FROM usage_events e JOIN usage_event_ids i "
+                + "ON i.event_id = e.event_id AND i.actor = e.user_id::text "
+                + "WHERE e.user_id = ? AND e.item_id = ? AND e.type = 'save' AND e.surface = 'feed'",
+                viewer.id(), post.toString()));
+    }
+
+    @Test
     void actionsAreRecordedOnceCountedAsLikesAndHideLeavesTheHomeFeedAtOnce() {
         FeedFixture f = new FeedFixture(database, tokens);
         FeedFixture.User viewer = f.user();

@@ -1,6 +1,7 @@
 package io.paddock.telemetry;
 
 import io.paddock.shared.db.Database;
+import io.paddock.shared.events.UsageEventRows;
 import io.paddock.shared.http.Timestamps;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.PreparedStatement;
@@ -11,49 +12,20 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * usage_events, always through the row-level-security role: each transaction switches to
- * {@code paddock_app} and names its caller with transaction-scoped settings ({@code set_config(..., true)}),
- * so RLS binds even when the login is the table owner, and nothing leaks to the next request on a
- * pooled (RDS Proxy) connection.
+ * usage_events, always through the row-level-security role: each transaction acts as its caller
+ * ({@link UsageEventRows#actAs}), and batches are stored by the one writer of the table
+ * ({@link UsageEventRows#insert}), which the feed's action events share.
  */
 @ApplicationScoped
 public class EventStore {
 
     /** Who writes or reads: a user (from the token) or an anonymous installation id. */
     public record Actor(UUID userId, String anonymousId, boolean admin) {
-    }
 
-    static final String ACT_AS = "SELECT set_config('role', 'paddock_app', true), "
-            + "set_config('app.user_id', ?, true), set_config('app.anonymous_id', ?, true), set_config('app.role', ?, true)";
-    /**
-     * The whole batch in one statement of fixed text (the values travel as one array per column, so a
-     * 100-event batch is no longer a 100-row statement). It first claims each (sender, eventId) in
-     * usage_event_ids, then stores the events whose claim was new: one row per sender and eventId,
-     * whatever occurredAt says, in the same transaction — a rolled-back batch claims nothing. The same
-     * eventId twice in one batch is claimed once and stored once (the first). ON CONFLICT on usage_events
-     * is still there for the old unique key (actor, event_id, occurred_at): events stored before ids were
-     * claimed.
-     */
-    static final String INSERT = """
-            WITH batch AS (
-              SELECT ?::uuid AS user_id, b.* FROM unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
-                  ?::text[], ?::timestamptz[], ?::jsonb[], ?::boolean[])
-                WITH ORDINALITY AS b (event_id, anonymous_id, type, item_id, surface, lane, feed_request_id, occurred_at,
-                  meta, served, position)
-            ), claimed AS (
-              INSERT INTO usage_event_ids (actor, event_id)
-              SELECT coalesce(user_id::text, 'anon:' || anonymous_id), event_id FROM batch
-              ON CONFLICT DO NOTHING
-              RETURNING actor, event_id
-            )
-            INSERT INTO usage_events (event_id, user_id, anonymous_id, type, item_id, surface, lane, feed_request_id,
-                occurred_at, meta, served)
-            SELECT DISTINCT ON (c.actor, c.event_id) b.event_id, b.user_id, b.anonymous_id, b.type, b.item_id, b.surface,
-                b.lane, b.feed_request_id, b.occurred_at, b.meta, b.served
-            FROM batch b JOIN claimed c ON c.event_id = b.event_id AND c.actor = coalesce(b.user_id::text, 'anon:' || b.anonymous_id)
-            ORDER BY c.actor, c.event_id, b.position
-            ON CONFLICT DO NOTHING
-            """;
+        UsageEventRows.Sender sender() {
+            return new UsageEventRows.Sender(userId, anonymousId, admin);
+        }
+    }
 
     private final Database database;
 
@@ -82,48 +54,10 @@ public class EventStore {
 
     /** The batch insert on a connection the caller's transaction owns (the replay of parked batches uses it too). */
     static int insert(java.sql.Connection connection, Actor actor, List<UsageEvent> events) throws SQLException {
-        if (events.isEmpty()) {
-            return 0;
-        }
-        int n = events.size();
-        UUID[] ids = new UUID[n];
-        String[] anonymousIds = new String[n];
-        String[] types = new String[n];
-        String[] itemIds = new String[n];
-        String[] surfaces = new String[n];
-        String[] lanes = new String[n];
-        String[] feedRequestIds = new String[n];
-        String[] occurredAts = new String[n];
-        String[] metas = new String[n];
-        Boolean[] served = new Boolean[n];
-        for (int i = 0; i < n; i++) {
-            UsageEvent e = events.get(i);
-            ids[i] = e.eventId();
-            anonymousIds[i] = actor.userId() == null ? e.anonymousId() : null;
-            types[i] = e.type();
-            itemIds[i] = e.itemId();
-            surfaces[i] = e.surface();
-            lanes[i] = e.lane();
-            feedRequestIds[i] = e.feedRequestId();
-            occurredAts[i] = e.occurredAt().toString();
-            metas[i] = e.meta().toString();
-            served[i] = e.served();
-        }
-        actAs(connection, actor);
-        try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
-            insert.setObject(1, actor.userId(), Types.OTHER);
-            insert.setArray(2, connection.createArrayOf("uuid", ids));
-            insert.setArray(3, connection.createArrayOf("text", anonymousIds));
-            insert.setArray(4, connection.createArrayOf("text", types));
-            insert.setArray(5, connection.createArrayOf("text", itemIds));
-            insert.setArray(6, connection.createArrayOf("text", surfaces));
-            insert.setArray(7, connection.createArrayOf("text", lanes));
-            insert.setArray(8, connection.createArrayOf("text", feedRequestIds));
-            insert.setArray(9, connection.createArrayOf("text", occurredAts));
-            insert.setArray(10, connection.createArrayOf("text", metas));
-            insert.setArray(11, connection.createArrayOf("bool", served));
-            return insert.executeUpdate();
-        }
+        List<UsageEventRows.Row> rows = events.stream().map(e -> new UsageEventRows.Row(e.eventId(), e.anonymousId(),
+                e.type(), e.itemId(), e.surface(), e.lane(), e.feedRequestId(), e.occurredAt(), e.meta().toString(),
+                e.served())).toList();
+        return UsageEventRows.insert(connection, actor.sender(), rows);
     }
 
     /**
@@ -181,11 +115,6 @@ public class EventStore {
     }
 
     static void actAs(java.sql.Connection connection, Actor actor) throws SQLException {
-        try (PreparedStatement settings = connection.prepareStatement(ACT_AS)) {
-            settings.setString(1, actor.userId() == null ? "" : actor.userId().toString());
-            settings.setString(2, actor.anonymousId() == null ? "" : actor.anonymousId());
-            settings.setString(3, actor.admin() ? "admin" : "user");
-            settings.execute();
-        }
+        UsageEventRows.actAs(connection, actor.sender());
     }
 }

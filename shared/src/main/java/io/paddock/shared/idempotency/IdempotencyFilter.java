@@ -16,6 +16,7 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
@@ -33,7 +34,7 @@ import org.jboss.resteasy.reactive.server.ServerResponseFilter;
  * Keys are scoped to the caller (user, else client address), the method and the route template; the
  * path's values, query and body make the request's fingerprint. Runs after the
  * limit step, so replays still count against the caller's limits. 5xx answers are not kept: a retry
- * of a failed request does the work.
+ * of a failed request does the work. Routes marked {@link AnswerNeverKept} ignore the header.
  */
 public class IdempotencyFilter {
 
@@ -42,13 +43,6 @@ public class IdempotencyFilter {
     static final String PENDING = "paddock.idempotency";
     private static final Pattern KEY = Pattern.compile("[\\x21-\\x7E]{1,255}");
     private static final Set<String> MUTATIONS = Set.of("POST", "PUT", "PATCH", "DELETE");
-    /**
-     * The auth routes answer with credentials (access and refresh tokens): keeping those for 24 h in a
-     * second store would be a second place to steal them from, and a replayed refresh would undo the
-     * rotation. They are safe to retry without a key (a retried login or refresh simply opens or rotates
-     * a session), so the header is ignored there.
-     */
-    static final String NOT_KEPT = "/v1/auth/";
 
     record Pending(String pk, String fingerprint) {
     }
@@ -66,8 +60,7 @@ public class IdempotencyFilter {
     @ServerRequestFilter(priority = Priorities.USER + 100)
     public Optional<Response> claim(ContainerRequestContext request, ResourceInfo route) throws IOException {
         String key = request.getHeaderString(HEADER);
-        if (key == null || !MUTATIONS.contains(request.getMethod())
-                || request.getUriInfo().getPath().startsWith(NOT_KEPT)) {
+        if (key == null || !MUTATIONS.contains(request.getMethod()) || answerNeverKept(route)) {
             return Optional.empty();
         }
         if (!KEY.matcher(key).matches()) {
@@ -114,6 +107,14 @@ public class IdempotencyFilter {
                             "This Idempotency-Key was used with a different request", null, null))
                             .type(Problem.MEDIA_TYPE).build());
         };
+    }
+
+    /** Declared by the route's function ({@link AnswerNeverKept} on the method or its resource class). */
+    static boolean answerNeverKept(ResourceInfo route) {
+        Method method = route == null ? null : route.getResourceMethod();
+        Class<?> resource = route == null ? null : route.getResourceClass();
+        return (method != null && method.isAnnotationPresent(AnswerNeverKept.class))
+                || (resource != null && resource.isAnnotationPresent(AnswerNeverKept.class));
     }
 
     @ServerResponseFilter

@@ -51,7 +51,7 @@ public class RateLimiter {
 
         public QuotaExceeded(Standing standing, long retryAfterSeconds, String detail) {
             super(detail, null, false, false);
-            // Every refusal is built here (limiter and login back-off alike): one place counts them.
+            // Every refusal of the limiter is built here: one place counts them (auth's login back-off counts its own).
             RequestRecords.current().rateLimited();
             this.standing = standing;
             this.retryAfterSeconds = Math.max(1, Math.max(retryAfterSeconds, standing.resetSeconds()));
