@@ -1,5 +1,6 @@
 package io.paddock.shared.auth;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -190,15 +191,9 @@ class RevokedTokensTest {
     }
 
     /** A fresh one-node cluster reports its slots served on its next cluster tick (every 100 ms). */
-    private static void awaitClusterStateOk() throws InterruptedException {
-        for (int attempt = 0; attempt < 100; attempt++) {
-            String info = redis.execute("CLUSTER", "INFO").await().indefinitely().toString();
-            if (info.contains("cluster_state:ok")) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        throw new IllegalStateException("the one-node Redis cluster did not reach cluster_state:ok");
+    private static void awaitClusterStateOk() {
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50)).until(() ->
+                redis.execute("CLUSTER", "INFO").await().indefinitely().toString().contains("cluster_state:ok"));
     }
 
     private static int freePort() throws Exception {
