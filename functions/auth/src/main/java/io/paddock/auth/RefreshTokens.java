@@ -1,7 +1,6 @@
 package io.paddock.auth;
 
 import io.paddock.shared.auth.AccessTokens;
-import io.paddock.shared.config.PaddockConfig;
 import io.paddock.shared.http.Timestamps;
 import io.paddock.shared.ids.Ids;
 import io.paddock.shared.ids.Sha256;
@@ -112,10 +111,9 @@ public class RefreshTokens {
     private final Duration grace;
     private final SecureRandom random = new SecureRandom();
 
-    public RefreshTokens(DynamoDbClient dynamo, PaddockConfig config, AccessTokens accessTokens, Accounts accounts,
-            RefreshTokenSettings settings) {
+    public RefreshTokens(DynamoDbClient dynamo, AccessTokens accessTokens, Accounts accounts, RefreshTokenSettings settings) {
         this.dynamo = dynamo;
-        this.table = config.dynamodb().refreshFamiliesTable();
+        this.table = settings.table();
         this.accessTokens = accessTokens;
         this.accounts = accounts;
         this.ttl = settings.ttl();

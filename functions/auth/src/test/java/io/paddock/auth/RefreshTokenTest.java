@@ -12,7 +12,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.paddock.embedded.PaddockStoresTestResource;
-import io.paddock.shared.config.PaddockConfig;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -49,9 +48,6 @@ class RefreshTokenTest {
 
     @Inject
     DynamoDbClient dynamo;
-
-    @Inject
-    PaddockConfig config;
 
     @Inject
     RefreshTokenSettings settings;
@@ -227,7 +223,7 @@ class RefreshTokenTest {
     void anExpiredFamilyIsRefused() {
         AuthApi.Account account = AuthApi.register();
         String familyId = account.refreshToken().substring(0, 36);
-        dynamo.updateItem(r -> r.tableName(config.dynamodb().refreshFamiliesTable())
+        dynamo.updateItem(r -> r.tableName(settings.table())
                 .key(Map.of(RefreshTokens.FAMILY_ID, AttributeValue.fromS(familyId)))
                 .updateExpression("SET expiresAt = :past")
                 .expressionAttributeValues(Map.of(":past", AttributeValue.fromN(
@@ -253,7 +249,7 @@ class RefreshTokenTest {
         assertThrows(RefreshTokens.Refused.class, () -> refreshTokens.rotate(null));
 
         // The spent secret's marker: its hash only, expiring with the family, out of the byUser index.
-        Map<String, AttributeValue> marker = dynamo.getItem(r -> r.tableName(config.dynamodb().refreshFamiliesTable())
+        Map<String, AttributeValue> marker = dynamo.getItem(r -> r.tableName(settings.table())
                 .consistentRead(true).key(Map.of(RefreshTokens.FAMILY_ID, AttributeValue.fromS(
                         a.substring(0, 36) + RefreshTokens.SPENT + RefreshTokens.hash(secret(a)))))).item();
         assertEquals(Set.of(RefreshTokens.FAMILY_ID, RefreshTokens.EXPIRES_AT), marker.keySet());
@@ -261,7 +257,7 @@ class RefreshTokenTest {
     }
 
     private Map<String, AttributeValue> family(String token) {
-        return dynamo.getItem(r -> r.tableName(config.dynamodb().refreshFamiliesTable()).consistentRead(true)
+        return dynamo.getItem(r -> r.tableName(settings.table()).consistentRead(true)
                 .key(Map.of(RefreshTokens.FAMILY_ID, AttributeValue.fromS(token.substring(0, 36))))).item();
     }
 

@@ -14,6 +14,7 @@ import io.paddock.embedded.EmbeddedStores;
 import io.paddock.embedded.PaddockStoresTestResource;
 import io.paddock.shared.auth.AccessTokens;
 import io.paddock.shared.db.Database;
+import io.paddock.shared.testing.TestUsers.TestUser;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -40,8 +41,8 @@ class FeedCachingTest {
     @Test
     void aNewPostIsOnTheAuthorsProfileAndAFollowersHomeAtTheNextReadAndGoneAfterDelete() {
         FeedFixture f = new FeedFixture(database, tokens);
-        FeedFixture.User author = f.user();
-        FeedFixture.User follower = f.user();
+        TestUser author = f.user();
+        TestUser follower = f.user();
         UUID entity = f.entity();
         f.follow(follower, author);
         f.post(author, Instant.now().minusSeconds(60));
@@ -74,7 +75,7 @@ class FeedCachingTest {
     @Test
     void sameContentSameEtagAnd304ANewPostANewEtag() {
         FeedFixture f = new FeedFixture(database, tokens);
-        FeedFixture.User author = f.user();
+        TestUser author = f.user();
         f.post(author, Instant.now().minusSeconds(30));
         String profile = "/v1/feed/users/" + author.handle();
         Response first = client().get(profile);
@@ -103,7 +104,7 @@ class FeedCachingTest {
     @Test
     void withRedisStoppedFeedsAre200FromPostgresAndCachedAgainOnceItIsBack() throws Exception {
         FeedFixture f = new FeedFixture(database, tokens);
-        FeedFixture.User author = f.user();
+        TestUser author = f.user();
         UUID post = f.post(author, Instant.now().minusSeconds(10));
         String profile = "/v1/feed/users/" + author.handle();
         EmbeddedStores stores = PaddockStoresTestResource.stores();

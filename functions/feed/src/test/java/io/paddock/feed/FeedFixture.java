@@ -4,6 +4,8 @@ import static io.restassured.RestAssured.given;
 
 import io.paddock.shared.auth.AccessTokens;
 import io.paddock.shared.db.Database;
+import io.paddock.shared.testing.TestUsers;
+import io.paddock.shared.testing.TestUsers.TestUser;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 import java.sql.Connection;
@@ -21,27 +23,20 @@ final class FeedFixture {
 
     private static final AtomicInteger NEXT_IP = new AtomicInteger(1 + (int) (System.nanoTime() % 60_000));
 
-    record User(UUID id, String handle, String token) {
-    }
-
     private final Database database;
-    private final AccessTokens tokens;
+    private final TestUsers users;
 
     FeedFixture(Database database, AccessTokens tokens) {
         this.database = database;
-        this.tokens = tokens;
+        this.users = new TestUsers(database.dataSource(), tokens);
     }
 
-    User user() {
-        return user("user");
+    TestUser user() {
+        return users.user();
     }
 
-    User user(String role) {
-        UUID id = UUID.randomUUID();
-        String handle = "f_" + id.toString().replace("-", "").substring(0, 20);
-        sql("INSERT INTO users (id, email, handle, display_name, password_hash, role) VALUES (?, ?, ?, ?, '!test', ?)",
-                id, handle + "@example.com", handle, "User " + handle.substring(2, 8), role);
-        return new User(id, handle, tokens.issue(id, role).token());
+    TestUser user(String role) {
+        return users.withRole(role);
     }
 
     UUID entity() {
@@ -50,7 +45,7 @@ final class FeedFixture {
         return id;
     }
 
-    UUID post(User author, Instant at, UUID... targets) {
+    UUID post(TestUser author, Instant at, UUID... targets) {
         UUID id = UUID.randomUUID();
         sql("INSERT INTO posts (id, author_id, body, created_at) VALUES (?, ?, ?, ?)", id, author.id(), "post " + id,
                 Timestamp.from(at));
@@ -60,19 +55,19 @@ final class FeedFixture {
         return id;
     }
 
-    void follow(User follower, User followee) {
+    void follow(TestUser follower, TestUser followee) {
         sql("INSERT INTO user_follows (follower_id, followee_id) VALUES (?, ?)", follower.id(), followee.id());
     }
 
-    void follow(User follower, UUID entity) {
+    void follow(TestUser follower, UUID entity) {
         sql("INSERT INTO entity_follows (user_id, entity_id) VALUES (?, ?)", follower.id(), entity);
     }
 
-    void block(User blocker, User blocked) {
+    void block(TestUser blocker, TestUser blocked) {
         sql("INSERT INTO user_blocks (blocker_id, blocked_id) VALUES (?, ?)", blocker.id(), blocked.id());
     }
 
-    void act(User user, UUID post, String type) {
+    void act(TestUser user, UUID post, String type) {
         sql("INSERT INTO post_actions (user_id, post_id, type) VALUES (?, ?, ?)", user.id(), post, type);
     }
 
@@ -98,7 +93,7 @@ final class FeedFixture {
         return given().header("X-Forwarded-For", "10.66." + ((n >> 8) & 0xff) + "." + (n & 0xff)).contentType(ContentType.JSON);
     }
 
-    static RequestSpecification as(User user) {
+    static RequestSpecification as(TestUser user) {
         return client().header("Authorization", "Bearer " + user.token());
     }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import io.paddock.embedded.PaddockStoresTestResource;
 import io.paddock.shared.auth.AccessTokens;
 import io.paddock.shared.db.Database;
+import io.paddock.shared.testing.TestUsers.TestUser;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -32,10 +33,10 @@ class FeedFusionTest {
     @Test
     void homeFusesOwnFollowedUsersAndFollowedEntitiesNewestFirstOnceEachAcrossPagesOfTwo() {
         FeedFixture f = new FeedFixture(database, tokens);
-        FeedFixture.User viewer = f.user();
-        FeedFixture.User followed = f.user();
-        FeedFixture.User stranger = f.user();
-        FeedFixture.User blocked = f.user();
+        TestUser viewer = f.user();
+        TestUser followed = f.user();
+        TestUser stranger = f.user();
+        TestUser blocked = f.user();
         UUID running = f.entity();
         UUID climbing = f.entity();
         UUID unfollowedEntity = f.entity();
@@ -94,10 +95,10 @@ class FeedFusionTest {
     @Test
     void postsCarryTheContractsFields() {
         FeedFixture f = new FeedFixture(database, tokens);
-        FeedFixture.User author = f.user();
+        TestUser author = f.user();
         UUID entity = f.entity();
         UUID post = f.post(author, Instant.parse("2026-11-02T08:30:15.123456Z"), entity);
-        FeedFixture.User liker = f.user();
+        TestUser liker = f.user();
         f.act(liker, post, "like");
         f.act(f.user(), post, "like");
         f.act(liker, post, "save");

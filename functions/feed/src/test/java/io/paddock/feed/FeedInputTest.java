@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.paddock.embedded.PaddockStoresTestResource;
 import io.paddock.shared.auth.AccessTokens;
 import io.paddock.shared.db.Database;
+import io.paddock.shared.testing.TestUsers.TestUser;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -36,7 +37,7 @@ class FeedInputTest {
     @Test
     void badPageParametersAndCursorsAre400NamingTheParameter() {
         FeedFixture f = new FeedFixture(database, tokens);
-        FeedFixture.User viewer = f.user();
+        TestUser viewer = f.user();
         for (String limit : new String[] {"0", "101", "abc", "-1", "2.5"}) {
             as(viewer).queryParam("limit", limit).get("/v1/feed/home").then().statusCode(400).contentType(PROBLEM)
                     .body("errors.field", contains("limit"));
@@ -63,7 +64,7 @@ class FeedInputTest {
     @Test
     void badPostBodiesAreProblemsNamingTheField() {
         FeedFixture f = new FeedFixture(database, tokens);
-        FeedFixture.User author = f.user();
+        TestUser author = f.user();
         as(author).body("{\"body\":\"" + "x".repeat(20_000) + "\"}").post("/v1/posts")
                 .then().statusCode(400).contentType(PROBLEM).body("errors.field", contains("body"));
         as(author).body("{\"body\":\"   \"}").post("/v1/posts").then().statusCode(400).body("errors.field", contains("body"));
@@ -89,7 +90,7 @@ class FeedInputTest {
     @Test
     void onlyTheAuthorOrAnAdminDeletesAPost() {
         FeedFixture f = new FeedFixture(database, tokens);
-        FeedFixture.User author = f.user();
+        TestUser author = f.user();
         UUID post = f.post(author, Instant.now().minusSeconds(5));
         as(f.user()).delete("/v1/posts/" + post).then().statusCode(403).contentType(PROBLEM);
         as(f.user()).delete("/v1/posts/" + UUID.randomUUID()).then().statusCode(404).contentType(PROBLEM);
@@ -101,8 +102,8 @@ class FeedInputTest {
     @Test
     void followsAreIdempotentAndChangeTheHomeFeedAtOnce() {
         FeedFixture f = new FeedFixture(database, tokens);
-        FeedFixture.User viewer = f.user();
-        FeedFixture.User author = f.user();
+        TestUser viewer = f.user();
+        TestUser author = f.user();
         UUID post = f.post(author, Instant.now().minusSeconds(5));
         as(viewer).get("/v1/feed/home").then().statusCode(200).body("items.id", not(hasItem(post.toString())));
         as(viewer).put("/v1/follows/users/" + author.handle()).then().statusCode(204).header("Cache-Control", "no-store");
@@ -127,8 +128,8 @@ class FeedInputTest {
     @Test
     void anActionsUsageEventIsClaimedOncePerSenderAndEventIdLikeAClientsEvent() {
         FeedFixture f = new FeedFixture(database, tokens);
-        FeedFixture.User viewer = f.user();
-        FeedFixture.User author = f.user();
+        TestUser viewer = f.user();
+        TestUser author = f.user();
         UUID post = f.post(author, Instant.now().minusSeconds(5));
         as(viewer).body("{\"type\":\"save\"}").post("/v1/posts/" + post + "/actions").then().statusCode(204);
         // Written by telemetry's own writer: the stored event's id is claimed for its sender in usage_event_ids.
@@ -141,8 +142,8 @@ class FeedInputTest {
     @Test
     void actionsAreRecordedOnceCountedAsLikesAndHideLeavesTheHomeFeedAtOnce() {
         FeedFixture f = new FeedFixture(database, tokens);
-        FeedFixture.User viewer = f.user();
-        FeedFixture.User author = f.user();
+        TestUser viewer = f.user();
+        TestUser author = f.user();
         f.follow(viewer, author);
         UUID post = f.post(author, Instant.now().minusSeconds(5));
         as(viewer).get("/v1/feed/home").then().body("items[0].likeCount", equalTo(0));
@@ -166,7 +167,7 @@ class FeedInputTest {
     @Test
     void anActionThatGivesItsTypeTwiceIs400AndRecordsNothing() {
         FeedFixture f = new FeedFixture(database, tokens);
-        FeedFixture.User actor = f.user();
+        TestUser actor = f.user();
         UUID post = f.post(f.user(), Instant.now());
         as(actor).body("{\"type\":\"like\",\"type\":\"report\"}").post("/v1/posts/" + post + "/actions")
                 .then().statusCode(400).contentType(PROBLEM)
@@ -181,7 +182,7 @@ class FeedInputTest {
     @Test
     void aPostBodyWithoutJsonContentTypeIs415AndPublishesNothing() {
         FeedFixture f = new FeedFixture(database, tokens);
-        FeedFixture.User author = f.user();
+        TestUser author = f.user();
         byte[] body = "{\"body\":\"forged from another site\"}".getBytes(StandardCharsets.UTF_8);
         io.restassured.RestAssured.given().header("Authorization", "Bearer " + author.token()).body(body)
                 .post("/v1/posts").then().statusCode(415).contentType(PROBLEM);

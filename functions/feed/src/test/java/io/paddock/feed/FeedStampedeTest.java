@@ -9,6 +9,7 @@ import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.paddock.shared.testing.TestUsers.TestUser;
 import jakarta.inject.Inject;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -48,7 +49,7 @@ class FeedStampedeTest {
     @Test
     void hundredConcurrentColdReadsOfOneFeedRunTheQueryOnce() throws Exception {
         FeedFixture f = new FeedFixture(database, tokens);
-        FeedFixture.User author = f.user();
+        TestUser author = f.user();
         for (int i = 0; i < 30; i++) {
             f.post(author, Instant.now().minusSeconds(100 - i));
         }

@@ -9,6 +9,7 @@ import io.paddock.embedded.EmbeddedStores;
 import io.paddock.embedded.PaddockStoresTestResource;
 import io.paddock.shared.auth.AccessTokens;
 import io.paddock.shared.db.Database;
+import io.paddock.shared.testing.TestUsers.TestUser;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -32,7 +33,7 @@ class IdempotencyKeyTest {
     @Test
     void theSameKeyAndBodyReplayTheFirstResponseByteForByteWithoutPostingTwice() {
         FeedFixture f = new FeedFixture(database, tokens);
-        FeedFixture.User author = f.user();
+        TestUser author = f.user();
         String key = "post-" + UUID.randomUUID();
         String body = "{\"body\":\"only once\"}";
         Response first = as(author).header("Idempotency-Key", key).body(body).post("/v1/posts");
@@ -57,7 +58,7 @@ class IdempotencyKeyTest {
     @Test
     void withDynamoDbDownAKeyedMutationIs503AndAnUnkeyedOneStillWorks() {
         FeedFixture f = new FeedFixture(database, tokens);
-        FeedFixture.User author = f.user();
+        TestUser author = f.user();
         EmbeddedStores stores = PaddockStoresTestResource.stores();
         stores.stopDynamo();
         try {
@@ -81,7 +82,7 @@ class IdempotencyKeyTest {
     @Test
     void aBadKeyIs400AndA4xxAnswerIsReplayedLikeAnyOther() {
         FeedFixture f = new FeedFixture(database, tokens);
-        FeedFixture.User author = f.user();
+        TestUser author = f.user();
         as(author).header("Idempotency-Key", "x".repeat(256)).body("{\"body\":\"hi\"}").post("/v1/posts")
                 .then().statusCode(400).contentType("application/problem+json");
         String key = "del-" + UUID.randomUUID();
@@ -98,7 +99,7 @@ class IdempotencyKeyTest {
     @Test
     void aRetryThatAddsATrailingSlashReplaysTheFirstAnswerInsteadOfPostingAgain() {
         FeedFixture f = new FeedFixture(database, tokens);
-        FeedFixture.User author = f.user();
+        TestUser author = f.user();
         String key = "slash-" + UUID.randomUUID();
         String body = "{\"body\":\"posted once, whatever the slash\"}";
         Response first = as(author).header("Idempotency-Key", key).body(body).post("/v1/posts");
@@ -112,7 +113,7 @@ class IdempotencyKeyTest {
     @Test
     void theSameKeyOnTheSameRouteForAnotherPostIsAnotherRequestAndRefused() {
         FeedFixture f = new FeedFixture(database, tokens);
-        FeedFixture.User actor = f.user();
+        TestUser actor = f.user();
         UUID liked = f.post(f.user(), java.time.Instant.now());
         UUID other = f.post(f.user(), java.time.Instant.now());
         String key = "act-" + UUID.randomUUID();

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.paddock.embedded.PaddockStoresTestResource;
 import io.paddock.shared.auth.AccessTokens;
 import io.paddock.shared.db.Database;
+import io.paddock.shared.testing.TestUsers.TestUser;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -48,7 +49,7 @@ class RequestObservabilityTest {
     @Test
     void aFeedReadIsOneEmfObjectPerRequestWithCacheMissThenHit() throws Exception {
         FeedFixture f = new FeedFixture(database, tokens);
-        FeedFixture.User viewer = f.user();
+        TestUser viewer = f.user();
         f.follow(viewer, f.user());
         PrintStream original = System.out;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
@@ -78,7 +79,7 @@ class RequestObservabilityTest {
     @Test
     void theRequestLogLineCarriesPowertoolsFieldsAtTopLevelAndNeverTheToken() throws Exception {
         FeedFixture f = new FeedFixture(database, tokens);
-        FeedFixture.User author = f.user();
+        TestUser author = f.user();
         Formatter console = consoleFormatter();
         List<String> lines = new CopyOnWriteArrayList<>();
         Handler tap = new Handler() {

@@ -9,6 +9,7 @@ import io.paddock.embedded.PaddockStoresTestResource;
 import io.paddock.shared.auth.AccessTokens;
 import io.paddock.shared.db.Database;
 import io.paddock.shared.redis.ServedFeeds;
+import io.paddock.shared.testing.TestUsers.TestUser;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -41,7 +42,7 @@ class ServedFeedRecordTest {
     @Test
     void aHomeFeedResponseIsRecordedAsServedToItsViewerOnly() {
         FeedFixture f = new FeedFixture(database, tokens);
-        FeedFixture.User viewer = f.user();
+        TestUser viewer = f.user();
         f.post(viewer, Instant.now().minusSeconds(30));
 
         String requestId = as(viewer).get("/v1/feed/home").then().statusCode(200).extract().header("X-Request-Id");
@@ -54,9 +55,9 @@ class ServedFeedRecordTest {
     @Test
     void aPublicFeedResponseIsRecordedAsServedToAnyoneWhoeverAskedForIt() {
         FeedFixture f = new FeedFixture(database, tokens);
-        FeedFixture.User author = f.user();
+        TestUser author = f.user();
         f.post(author, Instant.now().minusSeconds(30));
-        FeedFixture.User reader = f.user();
+        TestUser reader = f.user();
         String profileId = "profile-" + UUID.randomUUID();
         String entityId = "entity-" + UUID.randomUUID();
 
@@ -74,7 +75,7 @@ class ServedFeedRecordTest {
     @Test
     void aRevalidatedPageIsRecordedUnderTheRevalidationsOwnId() {
         FeedFixture f = new FeedFixture(database, tokens);
-        FeedFixture.User viewer = f.user();
+        TestUser viewer = f.user();
         f.post(viewer, Instant.now().minusSeconds(30));
         String etag = as(viewer).get("/v1/feed/home").then().statusCode(200).extract().header("ETag");
 

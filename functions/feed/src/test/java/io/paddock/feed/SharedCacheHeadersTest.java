@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.paddock.embedded.PaddockStoresTestResource;
 import io.paddock.shared.auth.AccessTokens;
 import io.paddock.shared.db.Database;
+import io.paddock.shared.testing.TestUsers.TestUser;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -34,7 +35,7 @@ class SharedCacheHeadersTest {
     @Test
     void aPublicFeedCarriesThePolicyButNoPerCallerValuesAnonymousOrSignedIn() {
         FeedFixture f = new FeedFixture(database, tokens);
-        FeedFixture.User author = f.user();
+        TestUser author = f.user();
         f.post(author, Instant.now().minusSeconds(20));
         String profile = "/v1/feed/users/" + author.handle();
         for (Response r : new Response[] {client().get(profile), as(f.user()).get(profile)}) {

@@ -9,6 +9,7 @@ import static org.hamcrest.Matchers.startsWith;
 import io.paddock.embedded.PaddockStoresTestResource;
 import io.paddock.shared.auth.AccessTokens;
 import io.paddock.shared.db.Database;
+import io.paddock.shared.testing.TestUsers.TestUser;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -36,7 +37,7 @@ class UnstorableInputTest {
 
     @Test
     void nulAndUnpairedSurrogatesInAPostBodyAre400NamingTheBody() {
-        FeedFixture.User author = new FeedFixture(database, tokens).user();
+        TestUser author = new FeedFixture(database, tokens).user();
         for (String bad : new String[] {"hi\\u0000there", "lone \\ud800 high", "lone \\udc00 low", "ends high \\ud83d"}) {
             as(author).body("{\"body\":\"" + bad + "\"}").post("/v1/posts")
                     .then().statusCode(400).contentType(PROBLEM)
@@ -50,7 +51,7 @@ class UnstorableInputTest {
 
     @Test
     void nulAndUnpairedSurrogatesInAnEntityAre400NamingTheField() {
-        FeedFixture.User creator = new FeedFixture(database, tokens).user();
+        TestUser creator = new FeedFixture(database, tokens).user();
         as(creator).body("{\"kind\":\"topic\\u0000\",\"name\":\"Chess\"}").post("/v1/entities")
                 .then().statusCode(400).contentType(PROBLEM).body("errors.field", contains("kind"));
         as(creator).body("{\"kind\":\"topic\",\"name\":\"Chess \\udfff\"}").post("/v1/entities")
@@ -61,7 +62,7 @@ class UnstorableInputTest {
 
     @Test
     void cursorsOutsideTheSaneYearsAre400() {
-        FeedFixture.User viewer = new FeedFixture(database, tokens).user();
+        TestUser viewer = new FeedFixture(database, tokens).user();
         String id = UUID.randomUUID().toString();
         // 10^18 µs is the year 33658: PostgreSQL once refused it (503). 1 µs is 1970, before any post.
         for (String micros : new String[] {"999999999999999999", "1", "4133980800000000"}) {

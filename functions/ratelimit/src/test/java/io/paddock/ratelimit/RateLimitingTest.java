@@ -13,6 +13,8 @@ import io.paddock.embedded.EmbeddedStores;
 import io.paddock.embedded.PaddockStoresTestResource;
 import io.paddock.shared.auth.AccessTokens;
 import io.paddock.shared.db.Database;
+import io.paddock.shared.testing.TestUsers;
+import io.paddock.shared.testing.TestUsers.TestUser;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -20,7 +22,8 @@ import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import jakarta.inject.Inject;
-import java.sql.PreparedStatement;
+import java.util.Arrays;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -77,6 +80,23 @@ class RateLimitingTest {
     }
 
     @Test
+    void theStandingVariesOnAuthorizationAndOnOriginOnceWhetherTheRequestHadAnOriginOrNot() {
+        for (String origin : new String[] {null, "http://localhost:5173", "https://evil.example"}) {
+            RequestSpecification request = from(newIp());
+            if (origin != null) {
+                request.header("Origin", origin);
+            }
+            Response standing = request.get("/v1/rate-limits");
+            assertEquals(200, standing.statusCode());
+            List<String> fields = standing.headers().getValues("Vary").stream()
+                    .flatMap(v -> Arrays.stream(v.split(","))).map(String::strip).map(String::toLowerCase)
+                    .filter(v -> !v.isEmpty()).toList();
+            assertTrue(fields.contains("origin") && fields.contains("authorization"), "Origin " + origin + ": " + fields);
+            assertEquals(1, fields.stream().filter("origin"::equals).count(), "Origin named once: " + fields);
+        }
+    }
+
+    @Test
     void overTheLimitIs429WithRetryAfterAndWaitingThatLongIsEnough() throws Exception {
         String ip = newIp();
         for (int i = 0; i < 5; i++) {
@@ -90,7 +110,7 @@ class RateLimitingTest {
                 .body("type", equalTo("https://paddock.dev/problems/quota-exceeded"))
                 .body("status", equalTo(429))
                 .body("violated-policies", contains("write"))
-                .body("instance", equalTo("/test/probe/limited"))
+                .body("instance", equalTo("/test/limited/write"))
                 .body("requestId", equalTo(refused.header("X-Request-Id")));
         long retryAfter = Long.parseLong(refused.header("Retry-After"));
         assertTrue(retryAfter >= 1 && retryAfter <= 6, "Retry-After " + retryAfter);
@@ -102,7 +122,7 @@ class RateLimitingTest {
     @Test
     void aBadBodyIsCountedAndCarriesTheHeadersToo() {
         String ip = newIp();
-        from(ip).body("{bad").post("/test/probe/limited").then().statusCode(400)
+        from(ip).body("{bad").post("/test/limited/write").then().statusCode(400)
                 .contentType(PROBLEM)
                 .header("X-RateLimit-Remaining", "4");
     }
@@ -117,13 +137,14 @@ class RateLimitingTest {
 
     @Test
     void usersAreCountedByIdAcrossAddressesAndTokensOfAnotherUserDoNotShareIt() {
-        UUID user = newUser("user");
-        String token = tokens.issue(user, "user").token();
+        TestUser signedIn = users().user();
+        UUID user = signedIn.id();
+        String token = signedIn.token();
         for (int i = 0; i < 5; i++) {
             write(newIp(), token).then().statusCode(200);
         }
         write(newIp(), token).then().statusCode(429);
-        String other = tokens.issue(newUser("user"), "user").token();
+        String other = users().user().token();
         write(newIp(), other).then().statusCode(200).header("X-RateLimit-Remaining", "4");
         from(newIp()).header("Authorization", "Bearer " + token).get("/v1/rate-limits").then()
                 .body("key", equalTo("user:" + user))
@@ -133,8 +154,9 @@ class RateLimitingTest {
 
     @Test
     void adminsOverrideAUsersTierAndMultipliersDurably() throws Exception {
-        UUID user = newUser("user");
-        String userToken = tokens.issue(user, "user").token();
+        TestUser signedIn = users().user();
+        UUID user = signedIn.id();
+        String userToken = signedIn.token();
         String admin = adminToken();
         from(newIp()).header("Authorization", "Bearer " + admin)
                 .body("{\"tier\":\"partner\",\"multipliers\":{\"read\":2}}")
@@ -167,12 +189,13 @@ class RateLimitingTest {
 
     @Test
     void overridesAreAdminOnlyAndValidated() {
-        UUID user = newUser("user");
+        TestUser signedIn = users().user();
+        UUID user = signedIn.id();
         String admin = adminToken();
         String path = "/v1/admin/rate-limits/overrides/" + user;
         from(newIp()).body("{\"tier\":\"partner\"}").put(path).then().statusCode(401).contentType(PROBLEM)
                 .header("WWW-Authenticate", "Bearer error=\"invalid_token\"");
-        from(newIp()).header("Authorization", "Bearer " + tokens.issue(user, "user").token())
+        from(newIp()).header("Authorization", "Bearer " + signedIn.token())
                 .body("{\"tier\":\"partner\"}").put(path).then().statusCode(403).contentType(PROBLEM);
         Response badTier = from(newIp()).header("Authorization", "Bearer " + admin).body("{\"tier\":\"gold\"}").put(path);
         badTier.then().statusCode(400).contentType(PROBLEM).body("errors.field", contains("tier"))
@@ -222,7 +245,7 @@ class RateLimitingTest {
     void aTokenOnAnAuthRouteDoesNotMoveTheRequestOutOfTheAddressBucketAndItsRejectionsStillFeedTheEdge()
             throws Exception {
         String ip = newIp();
-        String token = tokens.issue(newUser("user"), "user").token();
+        String token = users().user().token();
         // auth keeps its shipped 20 per window (burst 10/s): 20 requests within the 6 s window, under the burst.
         for (int expected = 19; expected >= 0; expected--) {
             Thread.sleep(110);
@@ -246,8 +269,9 @@ class RateLimitingTest {
     @Test
     void aSignedInCallersStandingShowsTheAuthCategoryOfItsAddress() {
         String ip = newIp();
-        UUID user = newUser("user");
-        String token = tokens.issue(user, "user").token();
+        TestUser signedIn = users().user();
+        UUID user = signedIn.id();
+        String token = signedIn.token();
         authRoute(ip, token).then().statusCode(200);
         authRoute(ip, null).then().statusCode(200);
         write(ip, token).then().statusCode(200);
@@ -306,24 +330,11 @@ class RateLimitingTest {
     }
 
     private String adminToken() {
-        return tokens.issue(newUser("admin"), "admin").token();
+        return users().admin().token();
     }
 
-    private UUID newUser(String role) {
-        UUID id = UUID.randomUUID();
-        String handle = "rl_" + id.toString().replace("-", "").substring(0, 20);
-        try (var c = database.dataSource().getConnection();
-                PreparedStatement s = c.prepareStatement("INSERT INTO users (id, email, handle, password_hash, role) "
-                        + "VALUES (?, ?, ?, '!test', ?)")) {
-            s.setObject(1, id);
-            s.setString(2, handle + "@example.com");
-            s.setString(3, handle);
-            s.setString(4, role);
-            s.executeUpdate();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-        return id;
+    private TestUsers users() {
+        return new TestUsers(database.dataSource(), tokens);
     }
 
     private static String newIp() {
@@ -336,7 +347,7 @@ class RateLimitingTest {
     }
 
     private static Response write(String ip) {
-        return from(ip).body(SIGNUP).post("/test/probe/limited");
+        return from(ip).body(SIGNUP).post("/test/limited/write");
     }
 
     private static Response authRoute(String ip, String token) {
@@ -344,10 +355,10 @@ class RateLimitingTest {
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
-        return request.body(SIGNUP).post("/test/probe/auth-limited");
+        return request.body(SIGNUP).post("/test/limited/auth");
     }
 
     private static Response write(String ip, String token) {
-        return from(ip).header("Authorization", "Bearer " + token).body(SIGNUP).post("/test/probe/limited");
+        return from(ip).header("Authorization", "Bearer " + token).body(SIGNUP).post("/test/limited/write");
     }
 }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.paddock.shared.config.PaddockConfig;
 import io.paddock.shared.ids.Ids;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -72,8 +71,8 @@ public class ParkedBatches {
     private final Clock clock;
 
     @Inject
-    public ParkedBatches(DynamoDbClient dynamo, PaddockConfig config, TelemetrySettings settings) {
-        this(dynamo, config.dynamodb().parkedEventsTable(), Duration.ofDays(settings.retentionDays()), Clock.systemUTC());
+    public ParkedBatches(DynamoDbClient dynamo, TelemetrySettings settings) {
+        this(dynamo, settings.parkedEventsTable(), Duration.ofDays(settings.retentionDays()), Clock.systemUTC());
     }
 
     /** @param retention how long an item may stay (its TTL); the telemetry retention */

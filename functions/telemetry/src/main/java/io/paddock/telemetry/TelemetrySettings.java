@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
 import java.time.Duration;
 import org.hibernate.validator.constraints.time.DurationMax;
 import org.hibernate.validator.constraints.time.DurationMin;
@@ -16,6 +17,13 @@ public interface TelemetrySettings {
      * Stored events older than this are pruned daily; a parked batch expires (DynamoDB TTL) after the same
      * time, since its events would be pruned the day they were finally stored.
      */
+    /**
+     * The DynamoDB table of usage-event batches parked while PostgreSQL is unavailable, until the maintenance
+     * run replays them (DYNAMODB_PARKED_EVENTS_TABLE, which template.yaml sets on the telemetry functions only).
+     */
+    @NotBlank
+    String parkedEventsTable();
+
     @WithDefault("30")
     @Min(1) @Max(3650)
     int retentionDays();

@@ -11,7 +11,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.paddock.db.Migrations;
 import io.paddock.embedded.EmbeddedStores;
 import io.paddock.embedded.PaddockStoresTestResource;
-import io.paddock.shared.config.PaddockConfig;
 import io.paddock.shared.ids.Ids;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -46,7 +45,7 @@ class ParkedBatchQuarantineTest {
     ParkedBatches parking;
 
     @Inject
-    PaddockConfig config;
+    TelemetrySettings settings;
 
     @Test
     void theReplayStoresEveryGoodBatchOnceQuarantinesThePoisonOnesAndNeverRetriesThem() throws Exception {
@@ -161,7 +160,7 @@ class ParkedBatchQuarantineTest {
     }
 
     private String table() {
-        return config.dynamodb().parkedEventsTable();
+        return settings.parkedEventsTable();
     }
 
     private static DynamoDbClient dynamo() {

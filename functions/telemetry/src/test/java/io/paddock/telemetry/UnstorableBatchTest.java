@@ -48,7 +48,7 @@ class UnstorableBatchTest {
     io.paddock.shared.redis.ServedFeeds servedFeeds;
 
     @Inject
-    io.paddock.shared.config.PaddockConfig config;
+    TelemetrySettings settings;
 
     private static String now() {
         return Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
@@ -141,7 +141,7 @@ class UnstorableBatchTest {
     }
 
     private long parkedHolding(String anonymousId) {
-        String table = config.dynamodb().parkedEventsTable();
+        String table = settings.parkedEventsTable();
         return PaddockStoresTestResource.stores().dynamoDbClient().scanPaginator(r -> r.tableName(table).consistentRead(true)
                         .filterExpression("contains(#events, :anon)")
                         .expressionAttributeNames(Map.of("#events", ParkedBatches.EVENTS))

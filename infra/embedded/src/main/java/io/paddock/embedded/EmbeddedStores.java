@@ -334,7 +334,11 @@ public final class EmbeddedStores implements AutoCloseable {
         config.put("paddock.redis.url", redisUrl);
         config.put("quarkus.redis.hosts", redisUrl);
         config.put("paddock.dynamodb.endpoint", dynamoDbEndpoint);
-        tableNames.forEach((envVar, name) -> config.put(TemplateTables.configKeyOf(envVar), name));
+        // Under the variables' own names: each function's properties read the tables it uses from them
+        // (${DYNAMODB_..._TABLE:default}), and a paddock.* key a function does not map would fail its validation.
+        config.putAll(tableNames);
+        // The one table every function maps (PaddockConfig), also by key for configurations built outside Quarkus.
+        config.put("paddock.dynamodb.idempotency-table", tableNames.get("DYNAMODB_IDEMPOTENCY_TABLE"));
         return config;
     }
 

@@ -74,12 +74,6 @@ public final class TemplateTables {
         return "paddock-" + base.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
     }
 
-    /** DYNAMODB_IDEMPOTENCY_TABLE → paddock.dynamodb.idempotency-table (the PaddockConfig key it feeds). */
-    public static String configKeyOf(String envVar) {
-        String rest = envVar.startsWith("DYNAMODB_") ? envVar.substring("DYNAMODB_".length()) : envVar;
-        return "paddock.dynamodb." + rest.toLowerCase(Locale.ROOT).replace('_', '-');
-    }
-
     /** Table logical id → the environment variable that names it, in Globals or any function's own environment. */
     @SuppressWarnings("unchecked")
     private Map<String, String> envVarsReferencingTables() {

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.paddock.embedded.PaddockStoresTestResource;
 import io.paddock.shared.auth.AccessTokens;
 import io.paddock.shared.db.Database;
+import io.paddock.shared.testing.TestUsers;
+import io.paddock.shared.testing.TestUsers.TestUser;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -42,16 +44,8 @@ class ConcurrentIdempotencyTest {
 
     @Test
     void concurrentDuplicatesOfOneKeyDoTheWorkOnce() throws Exception {
-        UUID author = UUID.randomUUID();
-        String handle = "i_" + author.toString().replace("-", "").substring(0, 20);
-        try (Connection c = database.dataSource().getConnection();
-                PreparedStatement s = c.prepareStatement("INSERT INTO users (id, email, handle, password_hash) VALUES (?, ?, ?, '!t')")) {
-            s.setObject(1, author);
-            s.setString(2, handle + "@example.com");
-            s.setString(3, handle);
-            s.executeUpdate();
-        }
-        String token = tokens.issue(author, "user").token();
+        TestUser author = new TestUsers(database.dataSource(), tokens).user();
+        String token = author.token();
         String key = "k-" + UUID.randomUUID();
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
@@ -77,7 +71,7 @@ class ConcurrentIdempotencyTest {
         }
         try (Connection c = database.dataSource().getConnection();
                 PreparedStatement s = c.prepareStatement("SELECT count(*) FROM posts WHERE author_id = ?")) {
-            s.setObject(1, author);
+            s.setObject(1, author.id());
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
                 assertEquals(1, rs.getInt(1), "one post for eight concurrent requests with one key");

@@ -9,6 +9,7 @@ import io.paddock.embedded.PaddockStoresTestResource;
 import io.paddock.embedded.TemplateTables;
 import io.paddock.shared.auth.AccessTokens;
 import io.paddock.shared.db.Database;
+import io.paddock.shared.testing.TestUsers;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
@@ -23,8 +24,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -111,13 +110,14 @@ class MalformedRequestCorpusTest {
 
     @Test
     void aThousandBadRequestsOverEveryRouteGetNo5xxAndOnlyProblemJsonErrors() throws Exception {
+        TestUsers users = new TestUsers(database.dataSource(), tokens);
         List<String> userTokens = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
-            userTokens.add(tokens.issue(newUser(i % 10 == 0 ? "admin" : "user"), i % 10 == 0 ? "admin" : "user").token());
+            userTokens.add(users.withRole(i % 10 == 0 ? "admin" : "user").token());
         }
         List<String> adminTokens = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
-            adminTokens.add(tokens.issue(newUser("admin"), "admin").token());
+            adminTokens.add(users.admin().token());
         }
         List<BadRequest> corpus = corpus();
         assertTrue(corpus.size() >= 1000, "corpus of " + corpus.size());
@@ -299,21 +299,6 @@ class MalformedRequestCorpusTest {
         return path.replace("{handle}", "ada").replace("{userId}", UUID.randomUUID().toString())
                 .replace("{entityId}", UUID.randomUUID().toString()).replace("{postId}", UUID.randomUUID().toString())
                 .replace("{key}", "ip:192.0.2.1");
-    }
-
-    private UUID newUser(String role) throws Exception {
-        UUID id = UUID.randomUUID();
-        String handle = "c_" + id.toString().replace("-", "").substring(0, 20);
-        try (Connection c = database.dataSource().getConnection();
-                PreparedStatement s = c.prepareStatement("INSERT INTO users (id, email, handle, password_hash, role) "
-                        + "VALUES (?, ?, ?, '!corpus', ?)")) {
-            s.setObject(1, id);
-            s.setString(2, handle + "@example.com");
-            s.setString(3, handle);
-            s.setString(4, role);
-            s.executeUpdate();
-        }
-        return id;
     }
 
     private static String abbreviate(String s) {

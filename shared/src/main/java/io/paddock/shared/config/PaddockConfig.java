@@ -104,13 +104,6 @@ public interface PaddockConfig {
         @NotBlank
         String idempotencyTable();
 
-        @NotBlank
-        String refreshFamiliesTable();
-
-        /** Usage-event batches parked while PostgreSQL is unavailable, until the maintenance run replays them. */
-        @NotBlank
-        String parkedEventsTable();
-
         @WithDefault("1s")
         Duration connectTimeout();
 

@@ -107,9 +107,7 @@ class RdsIamSignInTest {
                 "paddock.database.acquisition-timeout", "5s",
                 "paddock.aws-region", "us-east-1",
                 "paddock.redis.url", "redis://127.0.0.1:6379",
-                "paddock.dynamodb.idempotency-table", "idem",
-                "paddock.dynamodb.refresh-families-table", "families",
-                "paddock.dynamodb.parked-events-table", "parked"));
+                "paddock.dynamodb.idempotency-table", "idem"));
         PaddockConfig config = new SmallRyeConfigBuilder().withMapping(PaddockConfig.class)
                 .withConverter(Duration.class, 200, new DurationConverter())
                 .withSources(new PropertiesConfigSource(settings, "iam test", 100)).build()

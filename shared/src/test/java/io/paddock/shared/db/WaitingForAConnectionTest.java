@@ -71,9 +71,7 @@ class WaitingForAConnectionTest {
                         "paddock.database.pool-max-size", "1",
                         "paddock.database.acquisition-timeout", "10m",
                         "paddock.redis.url", "redis://127.0.0.1:6379",
-                        "paddock.dynamodb.idempotency-table", "idem",
-                        "paddock.dynamodb.refresh-families-table", "families",
-                        "paddock.dynamodb.parked-events-table", "parked"), "pool of one", 100)).build()
+                        "paddock.dynamodb.idempotency-table", "idem"), "pool of one", 100)).build()
                 .getConfigMapping(PaddockConfig.class);
         database = new Database(config, breaker, Database.IamSignIn.PRODUCTION);
     }

@@ -5,14 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.paddock.shared.testing.ThrowAwayRedis;
 import io.quarkus.redis.runtime.datasource.BlockingRedisDataSourceImpl;
 import io.quarkus.redis.runtime.datasource.ReactiveRedisDataSourceImpl;
-import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.redis.client.Redis;
-import io.vertx.mutiny.redis.client.RedisAPI;
-import java.net.ServerSocket;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -20,7 +16,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import redis.embedded.RedisServer;
 
 /**
  * {@link RedisScript} on a real Redis of its own (so {@code INFO commandstats} counts only this test's
@@ -37,32 +32,22 @@ class RedisScriptTest {
             return redis.call('INCRBY', KEYS[1], ARGV[1])
             """);
 
-    private static RedisServer server;
-    private static Vertx vertx;
+    private static ThrowAwayRedis redis;
     private static ReactiveRedisDataSourceImpl reactive;
     private static BlockingRedisDataSourceImpl blocking;
 
     private String key;
 
     @BeforeAll
-    static void redisOfItsOwn() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        server = RedisServer.newRedisServer().port(port).bind("127.0.0.1")
-                .setting("save \"\"").setting("appendonly no").build();
-        server.start();
-        vertx = Vertx.vertx();
-        Redis client = Redis.createClient(vertx, "redis://127.0.0.1:" + port);
-        reactive = new ReactiveRedisDataSourceImpl(vertx, client, RedisAPI.api(client));
-        blocking = new BlockingRedisDataSourceImpl(reactive, WAIT);
+    static void redisOfItsOwn() {
+        redis = ThrowAwayRedis.start();
+        reactive = redis.reactive();
+        blocking = redis.blocking();
     }
 
     @AfterAll
-    static void stop() throws Exception {
-        vertx.closeAndAwait();
-        server.stop();
+    static void stop() {
+        redis.close();
     }
 
     @BeforeEach
@@ -144,19 +129,10 @@ class RedisScriptTest {
     }
 
     private static Map<String, Long> commandCalls() {
-        String info = reactive.execute("INFO", "commandstats").await().atMost(WAIT).toString();
-        Map<String, Long> calls = new HashMap<>();
-        for (String line : info.split("\r?\n")) {
-            // cmdstat_evalsha:calls=12,usec=...
-            if (line.startsWith("cmdstat_")) {
-                String rest = line.substring(line.indexOf("calls=") + 6);
-                calls.put(line.substring(8, line.indexOf(':')), Long.parseLong(rest.substring(0, rest.indexOf(','))));
-            }
-        }
-        return calls;
+        return redis.commandCalls();
     }
 
     private static long delta(Map<String, Long> before, Map<String, Long> after, String command) {
-        return after.getOrDefault(command, 0L) - before.getOrDefault(command, 0L);
+        return ThrowAwayRedis.delta(before, after, command);
     }
 }

@@ -24,8 +24,6 @@ class ConfigCheckTest {
                 "paddock.database.url", "postgres://app:secret@db.internal:5432/paddock",
                 "paddock.redis.url", "redis://127.0.0.1:6379",
                 "paddock.dynamodb.idempotency-table", "idem",
-                "paddock.dynamodb.refresh-families-table", "families",
-                "paddock.dynamodb.parked-events-table", "parked",
                 "paddock.auth.signing-keys", KEYS));
         values.putAll(overrides);
         SmallRyeConfig config = new SmallRyeConfigBuilder()

@@ -14,10 +14,12 @@ import io.paddock.db.Migrations;
 import io.paddock.embedded.EmbeddedStores;
 import io.paddock.embedded.PaddockStoresTestResource;
 import io.paddock.shared.auth.AccessTokens;
-import io.paddock.shared.config.PaddockConfig;
 import io.paddock.shared.db.Database;
+import io.paddock.shared.testing.TestUsers;
+import io.paddock.shared.testing.TestUsers.TestUser;
 import io.paddock.telemetry.EventStore;
 import io.paddock.telemetry.ParkedBatches;
+import io.paddock.telemetry.TelemetrySettings;
 import io.paddock.telemetry.UsageEvent;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -91,7 +93,7 @@ class PoisonBatchFaultTest {
     ParkedBatches parked;
 
     @Inject
-    PaddockConfig config;
+    TelemetrySettings settings;
 
     @TestHTTPResource("/")
     URL base;
@@ -128,10 +130,10 @@ class PoisonBatchFaultTest {
         EmbeddedStores stores = PaddockStoresTestResource.stores();
         // Whatever earlier tests left parked is stored now, so the runs below count this test's batches only.
         SteadyLoad.replayParkedBatches(parked);
+        TestUsers testUsers = new TestUsers(database.dataSource(), tokens);
         for (int i = 0; i < 2; i++) {
-            UUID id = UUID.randomUUID();
-            SteadyLoad.insertUser(database, id, "fp_" + id.toString().replace("-", "").substring(0, 20));
-            users.add(new User(id, tokens.issue(id, "user").token()));
+            TestUser user = testUsers.user();
+            users.add(new User(user.id(), user.token()));
             anonymousIds.add("poison-suite-" + runId + "-a" + i);
         }
         poisonWithPostgresUp = postBatch(null, "poison-suite-" + runId + "-door", poisonEvents());
@@ -390,7 +392,7 @@ class PoisonBatchFaultTest {
     }
 
     private String table() {
-        return config.dynamodb().parkedEventsTable();
+        return settings.parkedEventsTable();
     }
 
     private static DynamoDbClient dynamo() {

@@ -6,6 +6,8 @@ import io.paddock.db.Migrations;
 import io.paddock.embedded.PaddockStoresTestResource;
 import io.paddock.shared.auth.AccessTokens;
 import io.paddock.shared.db.Database;
+import io.paddock.shared.testing.TestUsers;
+import io.paddock.shared.testing.TestUsers.TestUser;
 import io.paddock.telemetry.ParkedBatches;
 import java.io.IOException;
 import java.net.URI;
@@ -154,13 +156,12 @@ final class SteadyLoad {
         if (registered.statusCode() != 201) {
             throw new IllegalStateException("the login account was not registered: " + registered.statusCode() + " " + registered.body());
         }
+        TestUsers users = new TestUsers(database.dataSource(), tokens);
         for (int i = 0; i < clientCount; i++) {
             List<Author> authors = new ArrayList<>();
             for (int a = 0; a < AUTHORS_PER_CLIENT; a++) {
-                UUID id = UUID.randomUUID();
-                String authorHandle = "fa_" + id.toString().replace("-", "").substring(0, 20);
-                insertUser(database, id, authorHandle);
-                authors.add(new Author(id, authorHandle, tokens.issue(id, "user").token()));
+                TestUser author = users.user();
+                authors.add(new Author(author.id(), author.handle(), author.token()));
             }
             Client client = new Client(i, authors);
             if (kinds.contains(Kind.REFRESH)) {
@@ -586,20 +587,6 @@ final class SteadyLoad {
             return value == null || value.isNull() ? null : value.asText();
         } catch (IOException e) {
             return null;
-        }
-    }
-
-    static void insertUser(Database database, UUID id, String handle) {
-        try (Connection c = database.dataSource().getConnection();
-                PreparedStatement s = c.prepareStatement(
-                        "INSERT INTO users (id, email, handle, display_name, password_hash) VALUES (?, ?, ?, ?, '!fault')")) {
-            s.setObject(1, id);
-            s.setString(2, handle + "@example.com");
-            s.setString(3, handle);
-            s.setString(4, "Fault " + handle.substring(3, 9));
-            s.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
         }
     }
 

@@ -1,4 +1,4 @@
-package io.paddock.ratelimit;
+package io.paddock.shared.http;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
@@ -7,7 +7,6 @@ import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 
-import io.paddock.embedded.PaddockStoresTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -21,11 +20,11 @@ import org.junit.jupiter.api.Test;
 /**
  * With origin secrets configured, only requests carrying one of them in {@code X-Origin-Verify} (what
  * CloudFront adds) are served; anything else — a call straight to the API Gateway URL — is a 403 problem
- * before routing, CORS or rate limiting look at it. (Without secrets, every other test of this module is
+ * before routing, CORS or rate limiting look at it. (Without secrets, every other Quarkus test of the library is
  * served without the header.)
  */
 @QuarkusTest
-@QuarkusTestResource(PaddockStoresTestResource.class)
+@QuarkusTestResource(RedisOnlyStores.class)
 @TestProfile(EdgeOnlyAccessTest.BehindCloudFront.class)
 class EdgeOnlyAccessTest {
 
@@ -38,7 +37,9 @@ class EdgeOnlyAccessTest {
     public static class BehindCloudFront implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("paddock.http.origin-secrets", CURRENT + "," + PREVIOUS);
+            return Map.of("paddock.http.origin-secrets", CURRENT + "," + PREVIOUS,
+                    // A small write limit, so "twice the limit" is a few requests.
+                    "paddock.rate-limits.policies", "{window: 6s, categories: {write: {limit: 5, burst: 5}}}");
         }
     }
 
@@ -55,7 +56,7 @@ class EdgeOnlyAccessTest {
     @Test
     void aDirectCallWithoutTheOriginHeaderIsRefused() {
         String body = given().header("X-Request-Id", "direct-call-0001")
-                .when().get("/v1/health")
+                .when().get("/test/probe")
                 .then().statusCode(403)
                 .contentType(PROBLEM)
                 .header("X-Request-Id", "direct-call-0001")
@@ -63,7 +64,7 @@ class EdgeOnlyAccessTest {
                 .body("status", equalTo(403))
                 .body("title", equalTo("Forbidden"))
                 .body("type", equalTo("https://paddock.dev/problems/forbidden"))
-                .body("instance", equalTo("/v1/health"))
+                .body("instance", equalTo("/test/probe"))
                 .body("requestId", equalTo("direct-call-0001"))
                 .extract().asString();
         org.junit.jupiter.api.Assertions.assertFalse(body.contains(CURRENT) || body.contains(PREVIOUS)
@@ -73,36 +74,36 @@ class EdgeOnlyAccessTest {
     @Test
     void aCallWithTheWrongOriginValueIsRefused() {
         given().header("X-Origin-Verify", "wrong-origin-secret-0123456789abcdef")
-                .when().get("/v1/health")
+                .when().get("/test/probe")
                 .then().statusCode(403).contentType(PROBLEM)
                 .body("type", equalTo("https://paddock.dev/problems/forbidden"))
                 .body(not(containsString(CURRENT)));
         given().header("X-Origin-Verify", CURRENT.substring(0, 31))
-                .when().get("/v1/health")
+                .when().get("/test/probe")
                 .then().statusCode(403);
     }
 
     @Test
     void aCallThroughTheEdgeWithTheCurrentSecretIsServed() {
         given().header("X-Origin-Verify", CURRENT)
-                .when().get("/v1/health")
+                .when().get("/test/probe")
                 .then().statusCode(200)
-                .body("status", equalTo("ok"));
+                .body("answer", equalTo(42));
     }
 
     @Test
     void theSecretBeingRotatedOutIsStillAccepted() {
         given().header("X-Origin-Verify", PREVIOUS)
-                .when().get("/v1/health")
+                .when().get("/test/probe")
                 .then().statusCode(200);
     }
 
     @Test
     void unknownRoutesWrongMethodsAndPreflightsAreRefusedBeforeAnythingElseAnswers() {
         given().when().get("/v1/nope").then().statusCode(403).contentType(PROBLEM);
-        given().when().delete("/v1/health").then().statusCode(403).contentType(PROBLEM).header("Allow", nullValue());
+        given().when().delete("/test/probe").then().statusCode(403).contentType(PROBLEM).header("Allow", nullValue());
         given().header("Origin", "http://localhost:5173").header("Access-Control-Request-Method", "POST")
-                .when().options("/v1/health")
+                .when().options("/test/probe")
                 .then().statusCode(403).contentType(PROBLEM)
                 .header("Access-Control-Allow-Origin", nullValue())
                 .header("Access-Control-Allow-Methods", nullValue());
@@ -112,18 +113,18 @@ class EdgeOnlyAccessTest {
 
         // The same requests through the edge get the answers the contract gives them.
         given().header("X-Origin-Verify", CURRENT).when().get("/v1/nope").then().statusCode(404);
-        given().header("X-Origin-Verify", CURRENT).when().delete("/v1/health").then().statusCode(405)
-                .header("Allow", containsString("GET"));
+        given().header("X-Origin-Verify", CURRENT).when().delete("/test/probe/origin-header").then().statusCode(405)
+                .header("Allow", equalTo("GET"));
         given().header("X-Origin-Verify", CURRENT)
                 .header("Origin", "http://localhost:5173").header("Access-Control-Request-Method", "POST")
-                .when().options("/v1/health")
+                .when().options("/test/probe")
                 .then().statusCode(204).header("Access-Control-Allow-Origin", "http://localhost:5173");
     }
 
     @Test
     void aRefusedCallIsNeverCountedAgainstTheClientsLimit() {
         String ip = newIp();
-        // Twice the write limit (5 per window in this module's tests), none of them through the edge.
+        // Twice the write limit (5 per window in this profile), none of them through the edge.
         for (int i = 0; i < 10; i++) {
             from(ip).contentType(ContentType.JSON).body(SIGNUP)
                     .when().post("/test/probe/limited")

@@ -1,20 +1,13 @@
-package io.paddock.ratelimit;
+package io.paddock.shared.ratelimit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.paddock.embedded.PaddockStoresTestResource;
-import io.paddock.shared.ratelimit.Category;
-import io.paddock.shared.ratelimit.SlidingWindowLimiter;
-import io.paddock.shared.ratelimit.Standing;
+import io.paddock.shared.testing.ThrowAwayRedis;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
-import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.junit.QuarkusTest;
-import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -22,17 +15,28 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** L1 on the embedded Redis: exactness under concurrency, one round trip, a window that slides. */
-@QuarkusTest
-@QuarkusTestResource(PaddockStoresTestResource.class)
+/** L1 on a real Redis of its own: exactness under concurrency, one round trip, a window that slides. */
 class SlidingWindowLimiterTest {
 
     private static final Duration MINUTE = Duration.ofSeconds(60);
 
-    @Inject
-    ReactiveRedisDataSource redis;
+    private static ThrowAwayRedis server;
+    private static ReactiveRedisDataSource redis;
+
+    @BeforeAll
+    static void redisOfItsOwn() {
+        server = ThrowAwayRedis.start();
+        redis = server.reactive();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
 
     /** Generous timeout: these tests are about Redis' atomicity, not about the client's queue. */
     private SlidingWindowLimiter limiter() {
@@ -185,20 +189,10 @@ class SlidingWindowLimiterTest {
     }
 
     private Map<String, Long> commandCalls() {
-        String info = redis.execute("INFO", "commandstats").await().indefinitely().toString();
-        Map<String, Long> calls = new HashMap<>();
-        for (String line : info.split("\r?\n")) {
-            // cmdstat_evalsha:calls=12,usec=...
-            if (line.startsWith("cmdstat_")) {
-                String name = line.substring(8, line.indexOf(':'));
-                String rest = line.substring(line.indexOf("calls=") + 6);
-                calls.put(name, Long.parseLong(rest.substring(0, rest.indexOf(','))));
-            }
-        }
-        return calls;
+        return server.commandCalls();
     }
 
     private static long delta(Map<String, Long> before, Map<String, Long> after, String command) {
-        return after.getOrDefault(command, 0L) - before.getOrDefault(command, 0L);
+        return ThrowAwayRedis.delta(before, after, command);
     }
 }

@@ -1,4 +1,4 @@
-package io.paddock.ratelimit;
+package io.paddock.shared.http;
 
 import io.paddock.shared.ratelimit.Category;
 import io.paddock.shared.ratelimit.RateLimited;
@@ -15,7 +15,7 @@ import jakarta.ws.rs.core.MediaType;
 import java.util.Map;
 
 /**
- * Test-only routes standing in for the contract's JSON routes (none with a body exists yet), so the
+ * Test-only routes of the library's own test app, standing in for the functions' JSON routes, so the
  * shared conventions — problem+json for bad bodies, ETags — are proven on the real Lambda path.
  */
 @Path("/test/probe")
@@ -45,16 +45,6 @@ public class ProbeResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     public Map<String, Object> limited(@Valid @jakarta.validation.constraints.NotNull Signup body) {
-        return Map.of("email", body.email());
-    }
-
-    /** A limited auth route (the auth function's routes live in another module): always counted by address. */
-    @POST
-    @Path("/auth-limited")
-    @RateLimited(Category.AUTH)
-    @Consumes(MediaType.APPLICATION_JSON)
-    @Produces(MediaType.APPLICATION_JSON)
-    public Map<String, Object> authLimited(@Valid @jakarta.validation.constraints.NotNull Signup body) {
         return Map.of("email", body.email());
     }
 

@@ -1,0 +1,41 @@
+package io.paddock.ratelimit;
+
+import io.paddock.shared.ratelimit.Category;
+import io.paddock.shared.ratelimit.RateLimited;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.util.Map;
+
+/**
+ * Test-only stand-ins for the other functions' limited routes — a write and an auth route — so the limiter is
+ * proven here, on the real Lambda path, beside the standing and override routes that report on it.
+ */
+@Path("/test/limited")
+@Consumes(MediaType.APPLICATION_JSON)
+@Produces(MediaType.APPLICATION_JSON)
+public class LimitedRoutes {
+
+    public record Body(@NotBlank String email) {
+    }
+
+    @POST
+    @Path("/write")
+    @RateLimited(Category.WRITE)
+    public Map<String, Object> write(@Valid @NotNull Body body) {
+        return Map.of("email", body.email());
+    }
+
+    /** Always counted by address, token or not. */
+    @POST
+    @Path("/auth")
+    @RateLimited(Category.AUTH)
+    public Map<String, Object> auth(@Valid @NotNull Body body) {
+        return Map.of("email", body.email());
+    }
+}
