@@ -20,6 +20,7 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -81,7 +82,7 @@ public final class ColdStart {
      */
     public static Map<String, List<ColdStartRun.Measurement>> run(Options options, PrintStream out) throws Exception {
         Path root = repositoryRoot();
-        List<Subject> subjects = Subject.all(root);
+        List<Subject> subjects = chosen(Subject.all(root), System.getenv("PADDOCK_COLD_START_SUBJECTS"));
         List<String> missing = subjects.stream().map(Subject::zip).filter(zip -> !Files.exists(zip))
                 .map(Path::toString).toList();
         if (!missing.isEmpty()) {
@@ -145,6 +146,24 @@ public final class ColdStart {
             }
             deleteRecursively(scratch);
         }
+    }
+
+    /**
+     * Only the subjects named in {@code list} (comma-separated, e.g. "ratelimit"), for measuring one change quickly;
+     * the Quarkus hello always stays, since every ratio is to it. Empty or null: all.
+     */
+    static List<Subject> chosen(List<Subject> all, String list) {
+        if (list == null || list.isBlank()) {
+            return all;
+        }
+        List<String> names = Arrays.stream(list.split(",")).map(String::strip).toList();
+        List<Subject> chosen = all.stream()
+                .filter(s -> s.name().equals(Subject.QUARKUS_HELLO) || names.contains(s.name())).toList();
+        if (chosen.size() != names.stream().filter(n -> !n.equals(Subject.QUARKUS_HELLO)).count() + 1) {
+            throw new IllegalArgumentException("PADDOCK_COLD_START_SUBJECTS names an unknown subject: " + list
+                    + "; known: " + all.stream().map(Subject::name).toList());
+        }
+        return chosen;
     }
 
     /** What Lambda and template.yaml give every function, pointed at the embedded stores. */

@@ -102,7 +102,9 @@ final class ColdStartRun {
                 .directory(task.toFile());
         Map<String, String> env = builder.environment();
         env.putAll(environment);
-        env.put("JAVA_TOOL_OPTIONS", JAVA_TOOL_OPTIONS);
+        // PADDOCK_COLD_START_JVM_OPTIONS: more options for one experiment (-Xlog:class+load, a GC, ...).
+        String extra = System.getenv().getOrDefault("PADDOCK_COLD_START_JVM_OPTIONS", "").strip();
+        env.put("JAVA_TOOL_OPTIONS", extra.isEmpty() ? JAVA_TOOL_OPTIONS : JAVA_TOOL_OPTIONS + " " + extra);
         env.put("AWS_LAMBDA_RUNTIME_API", runtimeApi);
         env.put("AWS_LAMBDA_FUNCTION_NAME", subject.functionName());
         env.put("LAMBDA_TASK_ROOT", task.toString());
