@@ -4,13 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.paddock.embedded.PaddockStoresTestResource;
+import io.paddock.shared.testing.ThrowAwayRedis;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -127,19 +127,10 @@ class FeedCacheTest {
     }
 
     private Map<String, Long> commandCalls() {
-        String info = redis.execute("INFO", "commandstats").await().indefinitely().toString();
-        Map<String, Long> calls = new HashMap<>();
-        for (String line : info.split("\r?\n")) {
-            // cmdstat_evalsha:calls=12,usec=...
-            if (line.startsWith("cmdstat_")) {
-                String rest = line.substring(line.indexOf("calls=") + 6);
-                calls.put(line.substring(8, line.indexOf(':')), Long.parseLong(rest.substring(0, rest.indexOf(','))));
-            }
-        }
-        return calls;
+        return ThrowAwayRedis.commandCalls(redis);
     }
 
     private static long delta(Map<String, Long> before, Map<String, Long> after, String command) {
-        return after.getOrDefault(command, 0L) - before.getOrDefault(command, 0L);
+        return ThrowAwayRedis.delta(before, after, command);
     }
 }

@@ -7,11 +7,8 @@ import io.paddock.shared.auth.AccessTokens;
 import io.paddock.shared.auth.SigningKeys;
 import io.vertx.core.Vertx;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -29,8 +26,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
 
 /**
  * The Lambda cold-start benchmark: every function.zip (the four functions and two baselines) unzipped once,
@@ -89,7 +84,6 @@ public final class ColdStart {
             throw new IllegalStateException("not built: " + missing
                     + "; build them with ./mvnw -B -q -DskipTests -pl load-tests -am package");
         }
-        List<String> runtimeClientJars = runtimeClientJars();
         Path scratch = Files.createTempDirectory("paddock-cold-start");
         Vertx vertx = null;
         try (EmbeddedStores stores = EmbeddedStores.start(EmbeddedStores.Options.ephemeral())) {
@@ -104,13 +98,13 @@ public final class ColdStart {
             Map<Subject, Path> tasks = new LinkedHashMap<>();
             for (Subject subject : subjects) {
                 Path task = scratch.resolve(subject.functionName());
-                unzip(subject.zip(), task);
+                DeployedFunction.unzip(subject.zip(), task);
                 tasks.put(subject, task);
             }
             vertx = Vertx.vertx();
             out.printf("Lambda cold start: %d round(s) of %d subjects, %d warm invocations each; java %s, %s%n",
                     options.rounds(), subjects.size(), options.warm(), System.getProperty("java.version"),
-                    ColdStartRun.JAVA_TOOL_OPTIONS);
+                    DeployedFunction.JAVA_TOOL_OPTIONS);
             List<ColdStartRun.Measurement> results = new ArrayList<>();
             for (int round = 1; round <= options.rounds(); round++) {
                 for (Subject subject : subjects) {
@@ -120,7 +114,7 @@ public final class ColdStart {
                         env.put("PADDOCK_AUTH_SIGNING_KEYS", signingKeys);
                     }
                     Path log = scratch.resolve(subject.functionName() + "-round-" + round + ".log");
-                    ColdStartRun.Measurement m = new ColdStartRun(subject, tasks.get(subject), runtimeClientJars, env,
+                    ColdStartRun.Measurement m = new ColdStartRun(subject, tasks.get(subject), env,
                             () -> tokens.issue(GRACE, "user").token(), log).measure(vertx, options.warm());
                     out.printf("round %d  %-14s init %,6.0f ms  first answer %,6.0f ms  first invocation %,6.0f ms  RSS %,4d MiB%n",
                             round, subject.name(), m.initNanos() / 1e6, m.firstAnswerNanos() / 1e6,
@@ -207,39 +201,6 @@ public final class ColdStart {
             }
         }
         throw new IllegalStateException("run from inside the Paddock checkout (or set -Dpaddock.root)");
-    }
-
-    /** The runtime client and what it needs beyond a function's own lib/ (AWS provides these on Lambda). */
-    static List<String> runtimeClientJars() {
-        List<String> jars = new ArrayList<>();
-        for (String type : List.of("com/amazonaws/services/lambda/runtime/api/client/AWSLambda.class",
-                "com/amazonaws/services/lambda/runtime/serialization/PojoSerializer.class",
-                "software/amazon/awssdk/utilslite/SdkInternalThreadLocal.class")) {
-            URL url = ColdStart.class.getClassLoader().getResource(type);
-            if (url == null || !"jar".equals(url.getProtocol())) {
-                throw new IllegalStateException("not on the class path: " + type);
-            }
-            String file = url.getPath().substring(0, url.getPath().indexOf("!/"));
-            jars.add(Path.of(URI.create(file)).toString());
-        }
-        return jars;
-    }
-
-    static void unzip(Path zip, Path target) throws IOException {
-        try (InputStream in = Files.newInputStream(zip); ZipInputStream entries = new ZipInputStream(in)) {
-            for (ZipEntry entry; (entry = entries.getNextEntry()) != null; ) {
-                Path out = target.resolve(entry.getName()).normalize();
-                if (!out.startsWith(target)) {
-                    throw new IOException("zip entry outside the target: " + entry.getName());
-                }
-                if (entry.isDirectory()) {
-                    Files.createDirectories(out);
-                } else {
-                    Files.createDirectories(out.getParent());
-                    Files.copy(entries, out);
-                }
-            }
-        }
     }
 
     private static void deleteRecursively(Path dir) {

@@ -19,7 +19,7 @@ import java.util.List;
 record Subject(String name, Path zip, String handler, String method, String path, boolean signedIn,
         String checkPointer, String expected) {
 
-    static final String QUARKUS_HANDLER = "io.quarkus.amazon.lambda.runtime.QuarkusStreamHandler::handleRequest";
+    static final String QUARKUS_HANDLER = DeployedFunction.QUARKUS_HANDLER;
     static final String QUARKUS_HELLO = "Quarkus hello";
 
     /**

@@ -60,10 +60,10 @@ class ColdStartHarnessTest {
 
     private static void coldStart(Subject subject, Path scratch) throws Exception {
         Path task = scratch.resolve("task");
-        ColdStart.unzip(subject.zip(), task);
+        DeployedFunction.unzip(subject.zip(), task);
         Vertx vertx = Vertx.vertx();
         try {
-            new ColdStartRun(subject, task, ColdStart.runtimeClientJars(), Map.of("AWS_REGION", "us-east-1"),
+            new ColdStartRun(subject, task, Map.of("AWS_REGION", "us-east-1"),
                     () -> "", Files.createTempFile(scratch, "function", ".log")).measure(vertx, 1);
         } finally {
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.paddock.shared.ids.Ids;
 import io.paddock.shared.observability.ServiceMetrics;
 import io.paddock.shared.resilience.StoreBreakers;
+import io.paddock.shared.testing.ThrowAwayRedis;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.runtime.datasource.ReactiveRedisDataSourceImpl;
 import io.vertx.mutiny.core.Vertx;
@@ -179,15 +180,7 @@ class RevokedTokensTest {
     }
 
     private static Map<String, Long> commandCalls() {
-        String info = redis.execute("INFO", "commandstats").await().indefinitely().toString();
-        Map<String, Long> calls = new HashMap<>();
-        for (String line : info.split("\r?\n")) {
-            if (line.startsWith("cmdstat_")) {
-                String rest = line.substring(line.indexOf("calls=") + 6);
-                calls.put(line.substring(8, line.indexOf(':')), Long.parseLong(rest.substring(0, rest.indexOf(','))));
-            }
-        }
-        return calls;
+        return ThrowAwayRedis.commandCalls(redis);
     }
 
     /** A fresh one-node cluster reports its slots served on its next cluster tick (every 100 ms). */

@@ -1,5 +1,6 @@
 package io.paddock.shared.testing;
 
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.runtime.datasource.BlockingRedisDataSourceImpl;
 import io.quarkus.redis.runtime.datasource.ReactiveRedisDataSourceImpl;
 import io.vertx.mutiny.core.Vertx;
@@ -71,7 +72,12 @@ public final class ThrowAwayRedis implements AutoCloseable {
 
     /** Calls per command so far ({@code evalsha -> 12}), from {@code INFO commandstats}. */
     public Map<String, Long> commandCalls() {
-        String info = reactive.execute("INFO", "commandstats").await().atMost(WAIT).toString();
+        return commandCalls(reactive);
+    }
+
+    /** Calls per command so far on the Redis behind {@code redis} (counts every client's calls). */
+    public static Map<String, Long> commandCalls(ReactiveRedisDataSource redis) {
+        String info = redis.execute("INFO", "commandstats").await().atMost(WAIT).toString();
         Map<String, Long> calls = new HashMap<>();
         for (String line : info.split("\r?\n")) {
             // cmdstat_evalsha:calls=12,usec=...
