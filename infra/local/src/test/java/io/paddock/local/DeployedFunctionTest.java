@@ -44,7 +44,7 @@ import org.junit.jupiter.api.Test;
 class DeployedFunctionTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String HANDLER = "io.quarkus.amazon.lambda.runtime.QuarkusStreamHandler::handleRequest";
+    private static final String HANDLER = "io.paddock.shared.snapshot.LambdaEntryPoint::handleRequest";
 
     private static Vertx vertx;
     private static HttpServer runtimeApi;
@@ -92,6 +92,8 @@ class DeployedFunctionTest {
         env.put("LAMBDA_TASK_ROOT", task.toString());
         env.put("PADDOCK_ENV", "dev");
         env.put("PADDOCK_AUTH_VERIFICATION_KEYS", SigningKeys.generateJwks());
+        // The switch a cold-start harness uses to measure SnapStart priming, proven on the real runtime client.
+        env.put("PADDOCK_SNAPSHOT_PRIME_AT_INIT", "true");
         env.putAll(stores.environment());
         logFile = Files.createTempFile("paddock-lambda", ".log");
         builder.redirectErrorStream(true).redirectOutput(logFile.toFile());
@@ -117,7 +119,7 @@ class DeployedFunctionTest {
         JsonNode health = invoke("GET", "/v1/health");
         long coldMs = (System.nanoTime() - startedNanos) / 1_000_000;
         System.out.println("DeployedFunctionTest: process start → first response " + coldMs
-                + " ms (cold start, JVM on this machine, no SnapStart)");
+                + " ms (cold start, JVM on this machine, no SnapStart; init includes priming)");
         // Each probe has a fixed 1 s budget; on a loaded machine a cold JVM's first PostgreSQL sign-in can take
         // longer. What this test proves is the zip and the runtime, so a "degraded" first answer is asked again
         // until healthy (and said).
@@ -144,6 +146,19 @@ class DeployedFunctionTest {
         assertEquals(404, missing.get("statusCode").asInt(), missing.toString());
         assertTrue(header(missing, "Content-Type").startsWith("application/problem+json"));
         assertTrue(missing.get("body").asText().contains("\"requestId\""));
+    }
+
+    @Test
+    void theEntryPointPrimesAtTheEndOfInitWhenAsked() throws Exception {
+        invoke("GET", "/v1/health"); // answered only once init, priming included, is over
+        String log = Files.readString(logFile);
+        String priming = log.lines().filter(line -> line.contains("SnapStart priming"))
+                .findFirst().orElseThrow(() -> new AssertionError("no priming at init; the function's log:\n" + log));
+        System.out.println("DeployedFunctionTest: " + priming);
+        // The ratelimit function's four requests (RateLimitPriming), each sent through the Lambda HTTP handler.
+        assertTrue(priming.contains("4 priming requests"), priming);
+        assertEquals(4, log.lines().filter(line -> line.contains("snapstart-priming-")
+                && line.contains("io.paddock.access")).count(), "one access-log line per priming request");
     }
 
     private static String header(JsonNode response, String name) {
