@@ -1,10 +1,10 @@
 package io.paddock.auth;
 
+import io.paddock.shared.ids.RenewableRandom;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -39,7 +39,8 @@ public class PasswordHasher {
     }
 
     private final Parameters configured;
-    private final SecureRandom random = new SecureRandom();
+    /** Salts: renewed after every SnapStart restore, so restored copies never salt two passwords alike. */
+    private final RenewableRandom random = RenewableRandom.create();
     private final String dummyHash;
 
     @Inject

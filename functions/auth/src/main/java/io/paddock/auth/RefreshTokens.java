@@ -3,13 +3,13 @@ package io.paddock.auth;
 import io.paddock.shared.auth.AccessTokens;
 import io.paddock.shared.http.Timestamps;
 import io.paddock.shared.ids.Ids;
+import io.paddock.shared.ids.RenewableRandom;
 import io.paddock.shared.ids.Sha256;
 import io.paddock.shared.observability.RequestRecords;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -109,7 +109,8 @@ public class RefreshTokens {
     private final Accounts accounts;
     private final Duration ttl;
     private final Duration grace;
-    private final SecureRandom random = new SecureRandom();
+    /** Refresh-token secrets: renewed after every SnapStart restore, so restored copies never issue the same one. */
+    private final RenewableRandom random = RenewableRandom.create();
 
     public RefreshTokens(DynamoDbClient dynamo, AccessTokens accessTokens, Accounts accounts, RefreshTokenSettings settings) {
         this.dynamo = dynamo;

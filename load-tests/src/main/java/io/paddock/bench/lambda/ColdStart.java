@@ -102,9 +102,9 @@ public final class ColdStart {
                 tasks.put(subject, task);
             }
             vertx = Vertx.vertx();
-            out.printf("Lambda cold start: %d round(s) of %d subjects, %d warm invocations each; java %s, %s%n",
+            out.printf("Lambda cold start: %d round(s) of %d subjects, %d warm invocations each; java %s, %s%s%n",
                     options.rounds(), subjects.size(), options.warm(), System.getProperty("java.version"),
-                    DeployedFunction.JAVA_TOOL_OPTIONS);
+                    DeployedFunction.JAVA_TOOL_OPTIONS, priming() ? "; functions primed at init" : "");
             List<ColdStartRun.Measurement> results = new ArrayList<>();
             for (int round = 1; round <= options.rounds(); round++) {
                 for (Subject subject : subjects) {
@@ -124,8 +124,9 @@ public final class ColdStart {
             }
             Map<String, List<ColdStartRun.Measurement>> bySubject = ColdStartTable.bySubject(results);
             String table = ColdStartTable.render(bySubject, String.format(
-                    "Lambda cold start, %d round(s), %d warm invocations per run (medians over rounds; warm "
-                            + "percentiles over all warm invocations)", options.rounds(), options.warm()));
+                    "Lambda cold start, %d round(s), %d warm invocations per run%s (medians over rounds; warm "
+                            + "percentiles over all warm invocations)", options.rounds(), options.warm(),
+                    priming() ? ", functions primed at init (PADDOCK_COLD_START_PRIME)" : ""));
             out.println();
             out.print(table);
             if (options.output().isPresent()) {
@@ -160,6 +161,10 @@ public final class ColdStart {
         return chosen;
     }
 
+    static boolean priming() {
+        return Boolean.parseBoolean(System.getenv("PADDOCK_COLD_START_PRIME"));
+    }
+
     /** What Lambda and template.yaml give every function, pointed at the embedded stores. */
     private static Map<String, String> commonEnvironment(EmbeddedStores stores, String verificationKeys) {
         Map<String, String> env = new LinkedHashMap<>();
@@ -176,6 +181,11 @@ public final class ColdStart {
         env.put("PADDOCK_ENV", "dev");
         env.put("PADDOCK_AUTH_VERIFICATION_KEYS", verificationKeys);
         env.put("PADDOCK_RATE_LIMITS_POLICIES", UNLIMITED);
+        // PADDOCK_COLD_START_PRIME=true: the functions run their SnapStart priming at the end of init, as a snapshot
+        // would hold it, so "first invocation" is the first one after priming (the Quarkus hello has none).
+        if (priming()) {
+            env.put("PADDOCK_SNAPSHOT_PRIME_AT_INIT", "true");
+        }
         env.putAll(stores.environment());
         return env;
     }

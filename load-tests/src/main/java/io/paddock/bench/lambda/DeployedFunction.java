@@ -34,7 +34,10 @@ final class DeployedFunction implements AutoCloseable {
 
     /** The JVM options of template.yaml's Globals (JAVA_TOOL_OPTIONS), as Lambda passes them. */
     static final String JAVA_TOOL_OPTIONS = "-XX:+TieredCompilation -XX:TieredStopAtLevel=1";
+    /** Quarkus' own Lambda entry point (the Quarkus hello baseline's). */
     static final String QUARKUS_HANDLER = "io.quarkus.amazon.lambda.runtime.QuarkusStreamHandler::handleRequest";
+    /** The functions' entry point, as template.yaml's Globals names it (Quarkus' plus SnapStart's priming at init). */
+    static final String HANDLER = "io.paddock.shared.snapshot.LambdaEntryPoint::handleRequest";
     /** A hung function fails the wait after this long, with its log. */
     static final long WAIT_SECONDS = 60;
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -19,7 +19,6 @@ import java.util.List;
 record Subject(String name, Path zip, String handler, String method, String path, boolean signedIn,
         String checkPointer, String expected) {
 
-    static final String QUARKUS_HANDLER = DeployedFunction.QUARKUS_HANDLER;
     static final String QUARKUS_HELLO = "Quarkus hello";
 
     /**
@@ -32,19 +31,19 @@ record Subject(String name, Path zip, String handler, String method, String path
                         "io.paddock.bench.lambda.plain.PlainHandler::handleRequest", "GET", "/hello", false,
                         "/hello", "plain"),
                 new Subject(QUARKUS_HELLO, root.resolve("load-tests/lambda/quarkus-hello/target/function.zip"),
-                        QUARKUS_HANDLER, "GET", "/hello", false, "/hello", "quarkus"),
+                        DeployedFunction.QUARKUS_HANDLER, "GET", "/hello", false, "/hello", "quarkus"),
                 // the caller's account, read from PostgreSQL; the token checked against Redis' revocations
                 new Subject("auth", root.resolve("functions/auth/target/function.zip"),
-                        QUARKUS_HANDLER, "GET", "/v1/auth/me", true, "/user/handle", "grace"),
+                        DeployedFunction.HANDLER, "GET", "/v1/auth/me", true, "/user/handle", "grace"),
                 // a public profile feed: PostgreSQL, then the Redis page cache
                 new Subject("feed", root.resolve("functions/feed/target/function.zip"),
-                        QUARKUS_HANDLER, "GET", "/v1/feed/users/grace", false, "/items/0/author/handle", "grace"),
+                        DeployedFunction.HANDLER, "GET", "/v1/feed/users/grace", false, "/items/0/author/handle", "grace"),
                 // the caller's standing in every category, from Redis
                 new Subject("ratelimit", root.resolve("functions/ratelimit/target/function.zip"),
-                        QUARKUS_HANDLER, "GET", "/v1/rate-limits", true, "/categories/read/windowSeconds", "60"),
+                        DeployedFunction.HANDLER, "GET", "/v1/rate-limits", true, "/categories/read/windowSeconds", "60"),
                 // the caller's own events: PostgreSQL under row-level security
                 new Subject("telemetry", root.resolve("functions/telemetry/target/function.zip"),
-                        QUARKUS_HANDLER, "GET", "/v1/events", true, "/items", null));
+                        DeployedFunction.HANDLER, "GET", "/v1/events", true, "/items", null));
     }
 
     /** A name usable in a file name and as AWS_LAMBDA_FUNCTION_NAME. */

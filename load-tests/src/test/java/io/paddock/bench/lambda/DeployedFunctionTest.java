@@ -34,6 +34,7 @@ class DeployedFunctionTest {
     private static EmbeddedStores stores;
     private static Vertx vertx;
     private static DeployedFunction function;
+    private static Path log;
     private static long startedNanos;
 
     @BeforeAll
@@ -44,14 +45,16 @@ class DeployedFunctionTest {
         DeployedFunction.unzip(zip, task);
         stores = EmbeddedStores.start(EmbeddedStores.Options.ephemeral());
         vertx = Vertx.vertx();
-        function = DeployedFunction.prepare(vertx, "paddock-ratelimit", task, DeployedFunction.QUARKUS_HANDLER,
-                Files.createTempFile("paddock-lambda", ".log"));
+        log = Files.createTempFile("paddock-lambda", ".log");
+        function = DeployedFunction.prepare(vertx, "paddock-ratelimit", task, DeployedFunction.HANDLER, log);
         Map<String, String> env = new LinkedHashMap<>();
         env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "1024");
         env.put("AWS_LAMBDA_FUNCTION_VERSION", "1");
         env.put("AWS_REGION", "us-east-1");
         env.put("PADDOCK_ENV", "dev");
         env.put("PADDOCK_AUTH_VERIFICATION_KEYS", SigningKeys.generateJwks());
+        // The switch the cold-start harness uses to measure SnapStart priming, proven on the real runtime client.
+        env.put("PADDOCK_SNAPSHOT_PRIME_AT_INIT", "true");
         env.putAll(stores.environment());
         startedNanos = function.start(env, "");
     }
@@ -74,7 +77,7 @@ class DeployedFunctionTest {
         DeployedFunction.Response health = function.call(DeployedFunction.Request.get("/v1/health"));
         long coldMs = (System.nanoTime() - startedNanos) / 1_000_000;
         System.out.println("DeployedFunctionTest: process start → first response " + coldMs
-                + " ms (cold start, JVM on this machine, no SnapStart)");
+                + " ms (cold start, JVM on this machine, no SnapStart; init includes priming)");
         // Each probe has a fixed 1 s budget; on a loaded machine a cold JVM's first PostgreSQL sign-in can take
         // longer. What this test proves is the zip and the runtime, so a "degraded" first answer is asked again
         // until healthy (and said).
@@ -101,5 +104,18 @@ class DeployedFunctionTest {
         assertEquals(404, missing.status(), missing.body());
         assertTrue(missing.header("Content-Type").startsWith("application/problem+json"));
         assertTrue(missing.body().contains("\"requestId\""));
+    }
+
+    @Test
+    void theEntryPointPrimesAtTheEndOfInitWhenAsked() throws Exception {
+        function.call(DeployedFunction.Request.get("/v1/health")); // answered only once init, priming included, is over
+        String output = Files.readString(log);
+        String priming = output.lines().filter(line -> line.contains("SnapStart priming"))
+                .findFirst().orElseThrow(() -> new AssertionError("no priming at init; the function's log:\n" + output));
+        System.out.println("DeployedFunctionTest: " + priming);
+        // The ratelimit function's four requests (RateLimitPriming), each sent through the Lambda HTTP handler.
+        assertTrue(priming.contains("4 priming requests"), priming);
+        assertEquals(4, output.lines().filter(line -> line.contains("snapstart-priming-")
+                && line.contains("io.paddock.access")).count(), "one access-log line per priming request");
     }
 }

@@ -34,6 +34,8 @@ public interface PaddockConfig {
 
     Auth auth();
 
+    Snapshot snapshot();
+
     /** The function's region (AWS_REGION, set by Lambda): IAM auth tokens are signed for it. */
     Optional<String> awsRegion();
 
@@ -170,5 +172,23 @@ public interface PaddockConfig {
 
         /** JWK set with public keys only (PADDOCK_AUTH_VERIFICATION_KEYS), for functions that only verify. */
         Optional<String> verificationKeys();
+    }
+
+    /** Lambda SnapStart: what the runtime hooks of {@code snapshot.SnapshotHooks} do besides dropping state. */
+    interface Snapshot {
+        /**
+         * Drive the function's priming requests through it before the snapshot is taken (PADDOCK_SNAPSHOT_PRIME),
+         * so the classes and compiled code of its hot paths are in the snapshot. Only SnapStart's checkpoint
+         * runs it, so on by default means on in Lambda.
+         */
+        @WithDefault("true")
+        boolean prime();
+
+        /**
+         * Run the same priming at the end of init, on any JVM (PADDOCK_SNAPSHOT_PRIME_AT_INIT): how a local
+         * harness measures what priming saves. Needs the Lambda entry point {@code snapshot.LambdaEntryPoint}.
+         */
+        @WithDefault("false")
+        boolean primeAtInit();
     }
 }

@@ -32,7 +32,7 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 
 /**
  * The PostgreSQL pool of one function container. Built once, opens no connection until the first use
- * (so a SnapStart snapshot holds none), and keeps to what RDS Proxy / PgBouncer transaction pooling can
+ * (and {@link #dropConnections} empties it before a SnapStart snapshot and after each restore), and keeps to what RDS Proxy / PgBouncer transaction pooling can
  * multiplex: no server-side prepared statements ({@code prepareThreshold=0}), no session state — the
  * driver's own settings travel in the startup packet ({@code assumeMinServerVersion}), not as {@code SET}s
  * after it — and per-request settings go through {@link #inTransaction} with {@code set_config(..., true)}.
@@ -65,6 +65,8 @@ public class Database {
     /** One permit per pool connection: whoever holds one finds a connection idle or room to open one. */
     private final Semaphore turns;
     private final Duration acquisitionTimeout;
+    /** The IAM sign-in's tokens, when {@code paddock.database.iam-auth} is on. */
+    private final Optional<IamAuthTokens> iamTokens;
 
     /** Outside a container (benchmarks, tools): a breaker of its own, transitions unreported. */
     public Database(PaddockConfig config) {
@@ -100,6 +102,7 @@ public class Database {
         Optional<String> givenUser = db.username().filter(s -> !s.isBlank()).or(url::username);
         Optional<String> givenPassword = db.password().filter(s -> !s.isBlank()).or(url::password);
         Object credential;
+        IamAuthTokens tokens = null;
         if (db.iamAuth()) {
             // ConfigCheck reports these at start with every other problem; here they only keep the pool honest.
             String user = givenUser.orElseThrow(() -> new IllegalStateException(
@@ -114,15 +117,19 @@ public class Database {
             DatabaseUrl.Endpoint endpoint = url.endpoint();
             String region = config.awsRegion().filter(s -> !s.isBlank()).orElseThrow(() -> new IllegalStateException(
                     "paddock.database.iam-auth needs the region to sign for (AWS_REGION)"));
-            credential = new IamToken(IamAuthTokens.rdsProxy(endpoint.host(), endpoint.port(), user, region,
-                    iam.credentials().get(), iam.clock()));
+            tokens = IamAuthTokens.rdsProxy(endpoint.host(), endpoint.port(), user, region,
+                    iam.credentials().get(), iam.clock());
+            credential = new IamToken(tokens);
         } else {
             credential = new SimplePassword(givenPassword.orElse(""));
         }
+        this.iamTokens = Optional.ofNullable(tokens);
         String user = givenUser.orElse("postgres");
         String jdbcUrl = withDriverSettings(url.jdbcUrl(), db.connectTimeout(), db.socketTimeout());
         try {
             this.dataSource = AgroalDataSource.from(new AgroalDataSourceConfigurationSupplier()
+                    // The pool's own counts (a few counters per acquisition): dropConnections waits on them.
+                    .metricsEnabled(true)
                     .connectionPoolConfiguration(pool -> pool
                             .minSize(0)
                             .initialSize(0)
@@ -370,6 +377,39 @@ public class Database {
         } finally {
             turns.release();
         }
+    }
+
+    /**
+     * Closes every connection of the pool and forgets the IAM sign-in token, for a SnapStart snapshot: a
+     * connection opened before the snapshot is dead in every copy restored from it (the server, or RDS Proxy,
+     * never saw the restore, and a copy's socket is no one's), and {@code validateOnBorrow} would only find
+     * that out by waiting for the validation's answer — up to the socket timeout — on the first request.
+     * Connections in use are closed too: call this only while no request runs (the runtime hooks of
+     * {@code snapshot.SnapshotHooks} run between invocations). The next request opens a new connection.
+     *
+     * <p>Agroal flushes on its housekeeping thread; this waits until the pool is empty, at most {@code limit}.
+     *
+     * @return how many connections the pool held when asked
+     */
+    public long dropConnections(Duration limit) {
+        iamTokens.ifPresent(IamAuthTokens::forget);
+        long held = pooledConnections();
+        dataSource.flush(AgroalDataSource.FlushMode.ALL);
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (pooledConnections() > 0 && System.nanoTime() - deadline < 0) {
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return held;
+    }
+
+    /** Connections the pool holds now, idle or in use. */
+    public long pooledConnections() {
+        return dataSource.getMetrics().activeCount() + dataSource.getMetrics().availableCount();
     }
 
     @PreDestroy

@@ -23,8 +23,8 @@ import java.util.function.UnaryOperator;
  *
  * <p>How it compares: the presented value and every secret are hashed (SHA-256) and the digests compared
  * with {@link MessageDigest#isEqual}, against every secret without stopping at a match, so the time taken
- * tells nothing about how much of a guess was right or which secret matched. The lock holds only the
- * digests; the secrets and the header's value are never logged.
+ * tells nothing about how much of a guess was right or which secret matched. The lock compares
+ * digests only; the secrets and the header's value are never logged.
  */
 @Singleton
 public class OriginLock {
@@ -32,6 +32,8 @@ public class OriginLock {
     public static final String HEADER = "X-Origin-Verify";
 
     private final List<byte[]> accepted;
+    /** The first secret, only for the requests the function sends itself (SnapStart priming). */
+    private final Optional<String> current;
 
     @Inject
     public OriginLock(PaddockConfig config, Secrets secrets) {
@@ -46,6 +48,7 @@ public class OriginLock {
     OriginLock(List<String> secrets, UnaryOperator<String> resolve) {
         List<String> problems = new ArrayList<>();
         List<byte[]> digests = new ArrayList<>();
+        String first = null;
         for (int i = 0; i < secrets.size(); i++) {
             String configured = secrets.get(i).strip();
             if (configured.isEmpty()) {
@@ -58,11 +61,22 @@ public class OriginLock {
                         + " characters; each needs at least " + PaddockConfig.Http.MIN_ORIGIN_SECRET_LENGTH);
             }
             digests.add(sha256(secret));
+            first = first == null ? secret : first;
         }
         if (!problems.isEmpty()) {
             throw new InvalidConfigurationException(problems);
         }
         this.accepted = List.copyOf(digests);
+        this.current = Optional.ofNullable(first);
+    }
+
+    /**
+     * The secret to present on a request this function sends to itself in-process (SnapStart priming, see
+     * {@code snapshot.Priming}), so that it passes the lock like CloudFront's; empty when unlocked. Never
+     * log it.
+     */
+    public Optional<String> currentSecret() {
+        return current;
     }
 
     /** No secrets configured: every request passes (local stack, tests). */

@@ -144,6 +144,16 @@ public final class IamAuthTokens {
         return token.value();
     }
 
+    /**
+     * Drops the cached token, so the next connection signs a new one with credentials resolved afresh. Run
+     * after a SnapStart restore: {@link #current()} already re-signs a token the wall clock says is old (or
+     * that appears to come from the future), but a copy restored soon after its snapshot would otherwise
+     * still present a token signed with the credentials of the snapshot's execution environment.
+     */
+    public synchronized void forget() {
+        cached = null;
+    }
+
     private String sign(AwsCredentials with, Instant at) {
         SdkHttpRequest signed = SIGNER.sign(r -> r
                 .identity(with)

@@ -1,12 +1,12 @@
 package io.paddock.shared.ids;
 
-import java.security.SecureRandom;
 import java.util.UUID;
 
 /** UUIDv7 (RFC 9562): time-ordered, so new rows land at the right edge of B-tree indexes. */
 public final class Ids {
 
-    private static final SecureRandom RANDOM = new SecureRandom();
+    /** Renewed after every SnapStart restore, so restored copies never mint the same ids. */
+    private static final RenewableRandom RANDOM = RenewableRandom.create();
 
     private Ids() {
     }

@@ -41,6 +41,14 @@ public class RequestLog {
         this.sampleRate = logFields.debugSampleRate();
     }
 
+    /**
+     * Makes the next request the cold start again: after a SnapStart restore the first invocation is the
+     * copy's cold start, though priming requests were served before the snapshot.
+     */
+    public void nextRequestIsColdStart() {
+        cold.set(!"provisioned-concurrency".equals(System.getenv("AWS_LAMBDA_INITIALIZATION_TYPE")));
+    }
+
     /** First thing per request: its record and the fields every line of it carries. */
     public void started(RoutingContext rc, String requestId, long startedNanos) {
         RequestRecord record = RequestRecords.start(rc, startedNanos);

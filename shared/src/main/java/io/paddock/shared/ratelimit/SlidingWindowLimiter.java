@@ -1,9 +1,9 @@
 package io.paddock.shared.ratelimit;
 
+import io.paddock.shared.ids.RenewableRandom;
 import io.paddock.shared.redis.RedisScript;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.vertx.mutiny.redis.client.Response;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -84,7 +84,8 @@ public final class SlidingWindowLimiter {
 
     private final ReactiveRedisDataSource redis;
     private final Duration timeout;
-    private final SecureRandom random = new SecureRandom();
+    /** Member ids of the window log: copies restored from one snapshot must not draw the same ones. */
+    private final RenewableRandom random = RenewableRandom.create();
 
     public SlidingWindowLimiter(ReactiveRedisDataSource redis, Duration timeout) {
         this.redis = redis;

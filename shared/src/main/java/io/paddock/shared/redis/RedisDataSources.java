@@ -8,11 +8,15 @@ import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.runtime.client.config.RedisConfig;
 import io.quarkus.redis.runtime.datasource.BlockingRedisDataSourceImpl;
 import io.quarkus.redis.runtime.datasource.ReactiveRedisDataSourceImpl;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisClientType;
+import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.RedisStandaloneConnectOptions;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
 import io.vertx.redis.client.impl.RedisClient;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Priority;
@@ -22,7 +26,9 @@ import jakarta.inject.Singleton;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -60,7 +66,7 @@ public class RedisDataSources implements RedisOptionsCustomizer {
     private final Duration timeout;
     private volatile RedisOptions quarkusOptions;
     /** Guarded by {@code this}. */
-    private Redis client;
+    private RenewableClient client;
     private ReactiveRedisDataSourceImpl reactive;
 
     RedisDataSources(PaddockConfig config,
@@ -100,7 +106,8 @@ public class RedisDataSources implements RedisOptionsCustomizer {
                 throw new IllegalStateException("the Redis client options were not captured: Quarkus did not create "
                         + "its default Redis client (is quarkus.redis.hosts set?)");
             }
-            client = client(vertx.getDelegate(), options, iamSignIn());
+            Optional<IamSignIn> iam = iamSignIn();
+            client = new RenewableClient(() -> client(vertx.getDelegate(), options, iam), iam.map(IamSignIn::tokens));
             io.vertx.mutiny.redis.client.Redis redis = io.vertx.mutiny.redis.client.Redis.newInstance(client);
             reactive = new ReactiveRedisDataSourceImpl(vertx, redis, io.vertx.mutiny.redis.client.RedisAPI.api(redis));
         }
@@ -179,6 +186,64 @@ public class RedisDataSources implements RedisOptionsCustomizer {
                 LOG.warnf("Redis sign-in without a token: %s", e.getMessage());
                 return UNUSABLE;
             }
+        }
+    }
+
+    /**
+     * Closes every pooled Redis connection and forgets the IAM token, for a SnapStart snapshot: a connection
+     * opened before the snapshot is dead in every restored copy, and Vert.x would hand it to the first command
+     * unless the wall clock had moved past its recycle time — the command would then wait its whole timeout.
+     * The Vert.x client has no call that empties its pool, so the client itself is replaced by a new one built
+     * the same way (the data sources keep working through it) and the old one is closed. Nothing happens if no
+     * data source was asked for yet (no client, no connection).
+     */
+    public synchronized void dropConnections() {
+        if (client != null) {
+            client.renew();
+        }
+    }
+
+    /**
+     * The client the data sources use, which can be swapped for a new one: Quarkus' data sources hold the
+     * {@link Redis} they were built on for good. Commands sent while a swap happens go to either client.
+     */
+    private static final class RenewableClient implements Redis {
+
+        private final Supplier<Redis> factory;
+        private final Optional<IamAuthTokens> tokens;
+        private volatile Redis current;
+
+        RenewableClient(Supplier<Redis> factory, Optional<IamAuthTokens> tokens) {
+            this.factory = factory;
+            this.tokens = tokens;
+            this.current = factory.get();
+        }
+
+        void renew() {
+            tokens.ifPresent(IamAuthTokens::forget);
+            Redis old = current;
+            current = factory.get();
+            old.close();
+        }
+
+        @Override
+        public Future<RedisConnection> connect() {
+            return current.connect();
+        }
+
+        @Override
+        public void close() {
+            current.close();
+        }
+
+        @Override
+        public Future<Response> send(Request command) {
+            return current.send(command);
+        }
+
+        @Override
+        public Future<List<Response>> batch(List<Request> commands) {
+            return current.batch(commands);
         }
     }
 

@@ -1,6 +1,6 @@
 package io.paddock.shared.resilience;
 
-import java.util.concurrent.ThreadLocalRandom;
+import io.paddock.shared.ids.RenewableRandom;
 
 /**
  * Exponential back-off with full jitter (AWS Architecture Blog, "Exponential Backoff and Jitter"):
@@ -11,6 +11,11 @@ public final class Backoff {
 
     static final long BASE_MILLIS = 25;
     static final long CAP_MILLIS = 400;
+    /**
+     * Not {@code ThreadLocalRandom}: containers restored from one SnapStart snapshot would continue its
+     * per-thread sequence in step and retry together, which is what the jitter is for to prevent.
+     */
+    private static final RenewableRandom JITTER = RenewableRandom.create();
 
     private Backoff() {
     }
@@ -18,7 +23,7 @@ public final class Backoff {
     /** The pause before retry number {@code attempt} (1-based): uniform in [0, min(cap, base·2^(attempt-1))]. */
     public static long delayMillis(int attempt) {
         long ceiling = Math.min(CAP_MILLIS, BASE_MILLIS << Math.min(attempt - 1, 16));
-        return ThreadLocalRandom.current().nextLong(ceiling + 1);
+        return JITTER.nextLong(ceiling + 1);
     }
 
     public static void pause(int attempt) {

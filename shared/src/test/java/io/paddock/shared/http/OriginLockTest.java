@@ -43,6 +43,14 @@ class OriginLockTest {
     }
 
     @Test
+    void theFunctionsOwnRequestsPresentTheCurrentSecretAndPass() {
+        OriginLock lock = new OriginLock(List.of(CURRENT, PREVIOUS), NO_SECRETS_MANAGER);
+        assertEquals(java.util.Optional.of(CURRENT), lock.currentSecret());
+        assertTrue(lock.admits(lock.currentSecret().orElseThrow()));
+        assertTrue(new OriginLock(List.of(), NO_SECRETS_MANAGER).currentSecret().isEmpty());
+    }
+
+    @Test
     void aSecretHeldInSecretsManagerIsReadOnceAtInit() {
         String arn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:paddock/origin-AbCdEf";
         List<String> asked = new ArrayList<>();

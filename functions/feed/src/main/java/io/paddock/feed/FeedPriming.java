@@ -1,0 +1,24 @@
+package io.paddock.feed;
+
+import io.paddock.shared.snapshot.PrimingRequest;
+import io.paddock.shared.snapshot.PrimingRequests;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+
+/**
+ * The feed's SnapStart priming: the public feeds read PostgreSQL (a handle and an entity no one has, so 404
+ * and nothing recorded as served), the home feed and a post refused before the body is read (anonymous, 401).
+ */
+@ApplicationScoped
+class FeedPriming implements PrimingRequests {
+
+    @Override
+    public List<PrimingRequest> requests() {
+        return List.of(
+                PrimingRequest.get("/v1/feed/users/snapstart_priming?limit=20", 404, "profile feed: limiter, PostgreSQL"),
+                PrimingRequest.get("/v1/feed/entities/00000000-0000-7000-8000-000000000000", 404,
+                        "entity feed: PostgreSQL"),
+                PrimingRequest.get("/v1/feed/home", 401, "home feed: token check"),
+                PrimingRequest.send("POST", "/v1/posts", "{\"text\":\"\"}", 401, "a write refused before its body"));
+    }
+}

@@ -1,0 +1,25 @@
+package io.paddock.ratelimit;
+
+import io.paddock.shared.snapshot.PrimingRequest;
+import io.paddock.shared.snapshot.PrimingRequests;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+
+/**
+ * The ratelimit function's SnapStart priming: health (a round trip to PostgreSQL, Redis and DynamoDB), the
+ * caller's standing (a Redis read) and an admin route without a token (401); also the $default route's 404
+ * for a path no one serves.
+ */
+@ApplicationScoped
+class RateLimitPriming implements PrimingRequests {
+
+    @Override
+    public List<PrimingRequest> requests() {
+        return List.of(
+                PrimingRequest.get("/v1/health", 200, "health: every store"),
+                PrimingRequest.get("/v1/rate-limits", 200, "standing: Redis read"),
+                PrimingRequest.send("PUT", "/v1/admin/rate-limits/overrides/00000000-0000-7000-8000-000000000000", "{}", 401,
+                        "admin route refused before its body"),
+                PrimingRequest.get("/v1/snapstart-priming", 404, "$default: no such route"));
+    }
+}
