@@ -12,23 +12,18 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.paddock.embedded.PaddockStoresTestResource;
+import io.paddock.shared.testing.AllAtOnce;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -173,7 +168,7 @@ class RefreshTokenTest {
     void twoParallelRefreshesOfOneTokenBothGetTheSameOnePair() throws Exception {
         AuthApi.Account account = AuthApi.register();
         String a = account.refreshToken();
-        List<Response> answers = race(2, () -> refresh(newIp(), a));
+        List<Response> answers = AllAtOnce.run(2, () -> refresh(newIp(), a));
         Set<String> refreshTokensSeen = new HashSet<>();
         Set<String> accessTokensSeen = new HashSet<>();
         for (Response r : answers) {
@@ -199,7 +194,7 @@ class RefreshTokenTest {
         UUID userId = UUID.fromString(AuthApi.register().id());
         for (int round = 0; round < 5; round++) {
             String a = refreshTokens.open(userId, "user").refreshToken();
-            List<TokenPair> pairs = race(8, () -> refreshTokens.rotate(a));
+            List<TokenPair> pairs = AllAtOnce.run(8, () -> refreshTokens.rotate(a));
             Set<String> minted = new HashSet<>();
             pairs.forEach(p -> minted.add(p.refreshToken() + " " + p.accessToken()));
             assertEquals(1, minted.size(), "round " + round + ": " + minted.size() + " pairs");
@@ -263,27 +258,5 @@ class RefreshTokenTest {
 
     private static byte[] secret(String token) {
         return Base64.getUrlDecoder().decode(token.substring(37));
-    }
-
-    private static <T> List<T> race(int threads, Callable<T> task) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            CountDownLatch start = new CountDownLatch(1);
-            List<Future<T>> futures = new ArrayList<>();
-            for (int i = 0; i < threads; i++) {
-                futures.add(pool.submit(() -> {
-                    start.await();
-                    return task.call();
-                }));
-            }
-            start.countDown();
-            List<T> results = new ArrayList<>();
-            for (Future<T> f : futures) {
-                results.add(f.get());
-            }
-            return results;
-        } finally {
-            pool.shutdownNow();
-        }
     }
 }

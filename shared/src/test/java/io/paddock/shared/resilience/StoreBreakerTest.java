@@ -7,12 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.paddock.shared.resilience.StoreBreaker.Admission;
+import io.paddock.shared.testing.AllAtOnce;
 import java.net.ConnectException;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -98,7 +98,7 @@ class StoreBreakerTest {
     void whenHalfOpenExactlyOneOfManyConcurrentRequestsIsTheTrialAndTheOthersAreRefused() throws Exception {
         breaker.failed(refused());
         now.set(2000);
-        List<Admission> admissions = together(breaker::admit);
+        List<Admission> admissions = AllAtOnce.run(THREADS, breaker::admit);
         assertEquals(1, admissions.stream().filter(a -> a == Admission.TRIAL).count(), admissions.toString());
         assertEquals(THREADS - 1, admissions.stream().filter(a -> a == Admission.REFUSED).count());
         assertEquals(StoreBreaker.State.open, breaker.state());
@@ -118,7 +118,7 @@ class StoreBreakerTest {
                 return "answered";
             }));
             trialInside.await();
-            List<Boolean> others = together(() -> {
+            List<Boolean> others = AllAtOnce.run(THREADS, () -> {
                 try {
                     breaker.call("other", () -> "should not run");
                     return false;
@@ -174,46 +174,21 @@ class StoreBreakerTest {
 
     @Test
     void manyConcurrentFailuresOpenItOnceAndManyConcurrentSuccessesCloseItOnce() throws Exception {
-        List<Boolean> opened = together(() -> breaker.failed(refused()));
+        List<Boolean> opened = AllAtOnce.run(THREADS, () -> breaker.failed(refused()));
         assertEquals(1, opened.stream().filter(b -> b).count(), opened.toString());
-        List<Boolean> closed = together(breaker::succeeded);
+        List<Boolean> closed = AllAtOnce.run(THREADS, breaker::succeeded);
         assertEquals(1, closed.stream().filter(b -> b).count(), closed.toString());
         assertEquals(List.of("redis open", "redis closed"), transitions);
     }
 
     @Test
     void concurrentSlowFailuresOpenItExactlyAtTheThirdAndOnce() throws Exception {
-        List<Boolean> opened = together(() -> breaker.failed(new TimeoutException()));
+        List<Boolean> opened = AllAtOnce.run(THREADS, () -> breaker.failed(new TimeoutException()));
         assertEquals(1, opened.stream().filter(b -> b).count());
         assertEquals(List.of("redis open"), transitions);
         assertSame(StoreBreaker.State.open, breaker.state());
     }
 
-    /** Runs {@code task} on {@link #THREADS} threads released at one moment, so they contend for real. */
-    private static <T> List<T> together(Callable<T> task) throws Exception {
-        CountDownLatch ready = new CountDownLatch(THREADS);
-        CountDownLatch go = new CountDownLatch(1);
-        ExecutorService pool = Executors.newFixedThreadPool(THREADS);
-        try {
-            List<Future<T>> futures = new ArrayList<>();
-            for (int i = 0; i < THREADS; i++) {
-                futures.add(pool.submit(() -> {
-                    ready.countDown();
-                    go.await();
-                    return task.call();
-                }));
-            }
-            ready.await();
-            go.countDown();
-            List<T> results = new ArrayList<>();
-            for (Future<T> f : futures) {
-                results.add(f.get());
-            }
-            return results;
-        } finally {
-            pool.shutdownNow();
-        }
-    }
 
     private static void await(CountDownLatch latch) {
         try {
