@@ -1,5 +1,6 @@
 package io.paddock.feed;
 
+import io.paddock.shared.auth.Principal;
 import io.paddock.shared.snapshot.PrimingRequest;
 import io.paddock.shared.snapshot.PrimingRequests;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -7,7 +8,8 @@ import java.util.List;
 
 /**
  * The feed's SnapStart priming: the public feeds read PostgreSQL (a handle and an entity no one has, so 404
- * and nothing recorded as served), the home feed and a post refused before the body is read (anonymous, 401).
+ * and nothing recorded as served), the home feed and a post refused before the body is read (anonymous, 401);
+ * signed in as the user no one is, the home feed (empty) and a post and an action refused at validation (400).
  */
 @ApplicationScoped
 class FeedPriming implements PrimingRequests {
@@ -19,6 +21,12 @@ class FeedPriming implements PrimingRequests {
                 PrimingRequest.get("/v1/feed/entities/00000000-0000-7000-8000-000000000000", 404,
                         "entity feed: PostgreSQL"),
                 PrimingRequest.get("/v1/feed/home", 401, "home feed: token check"),
-                PrimingRequest.send("POST", "/v1/posts", "{\"text\":\"\"}", 401, "a write refused before its body"));
+                PrimingRequest.send("POST", "/v1/posts", "{\"text\":\"\"}", 401, "a write refused before its body"),
+                PrimingRequest.get("/v1/feed/home?limit=20", 200, "home feed signed in: PostgreSQL, Redis page cache")
+                        .signedInAs(Principal.USER),
+                PrimingRequest.send("POST", "/v1/posts", "{\"text\":\"\"}", 400, "a post refused at validation")
+                        .signedInAs(Principal.USER),
+                PrimingRequest.send("POST", "/v1/posts/00000000-0000-7000-8000-000000000000/actions", "{\"type\":\"none\"}",
+                        400, "an action refused at validation").signedInAs(Principal.USER));
     }
 }

@@ -113,9 +113,9 @@ class DeployedFunctionTest {
         String priming = output.lines().filter(line -> line.contains("SnapStart priming"))
                 .findFirst().orElseThrow(() -> new AssertionError("no priming at init; the function's log:\n" + output));
         System.out.println("DeployedFunctionTest: " + priming);
-        // The ratelimit function's four requests (RateLimitPriming), each sent through the Lambda HTTP handler.
-        assertTrue(priming.contains("4 priming requests"), priming);
-        assertEquals(4, output.lines().filter(line -> line.contains("snapstart-priming-")
+        // The ratelimit function's six requests (RateLimitPriming), each sent through the Lambda HTTP handler.
+        assertTrue(priming.contains("6 priming requests") && priming.contains("all answered as expected"), priming);
+        assertEquals(6, output.lines().filter(line -> line.contains("snapstart-priming-")
                 && line.contains("io.paddock.access")).count(), "one access-log line per priming request");
     }
 }

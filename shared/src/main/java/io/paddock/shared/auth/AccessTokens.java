@@ -7,6 +7,7 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.paddock.shared.config.PaddockConfig;
@@ -21,7 +22,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 
 /**
@@ -46,7 +49,14 @@ public class AccessTokens {
     public static final String FAMILY_CLAIM = "fid";
     private static final Pattern FAMILY_ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
+    /** The user no one is (ids are random UUIDv7): the subject of every priming token, see {@link PrimingSignIn}. */
+    public static final UUID PRIMING_USER = new UUID(0x0000_0000_0000_7000L, 0x8000_0000_0000_0000L);
+    /** Priming tokens outlive their requests by little; they are refused anyway once the priming ends. */
+    private static final Duration PRIMING_TOKEN_TTL = Duration.ofMinutes(1);
+
     private final SigningKeys keys;
+    /** The key of the open {@link PrimingSignIn}, if any: trusted only while it is open. */
+    private final AtomicReference<RSAKey> primingKey = new AtomicReference<>();
     private final RevokedTokens revoked;
     private final String issuer;
     private final String audience;
@@ -85,8 +95,12 @@ public class AccessTokens {
         }
         RSAKey key = keys.current().orElseThrow(() -> new IllegalStateException(
                 "this function has no signing key (paddock.auth.signing-keys); it can only verify tokens"));
+        return sign(key, userId, role, familyId, ttl);
+    }
+
+    private Issued sign(RSAKey key, UUID userId, String role, String familyId, Duration lifetime) {
         Instant now = clock.instant();
-        Instant expires = now.plus(ttl);
+        Instant expires = now.plus(lifetime);
         String tokenId = Ids.uuidV7().toString();
         JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
                 .issuer(issuer)
@@ -107,7 +121,7 @@ public class AccessTokens {
         } catch (JOSEException e) {
             throw new IllegalStateException("signing failed", e);
         }
-        return new Issued(jwt.serialize(), tokenId, expires, ttl.toSeconds());
+        return new Issued(jwt.serialize(), tokenId, expires, lifetime.toSeconds());
     }
 
     public Principal verify(String compact) {
@@ -123,7 +137,9 @@ public class AccessTokens {
         if (!JWSAlgorithm.RS256.equals(jwt.getHeader().getAlgorithm())) {
             throw new InvalidTokenException("algorithm " + jwt.getHeader().getAlgorithm() + " is not RS256");
         }
-        RSAKey key = keys.verifying(jwt.getHeader().getKeyID())
+        String kid = jwt.getHeader().getKeyID();
+        RSAKey key = keys.verifying(kid)
+                .or(() -> Optional.ofNullable(primingKey.get()).filter(k -> k.getKeyID().equals(kid)))
                 .orElseThrow(() -> new InvalidTokenException("unknown kid"));
         try {
             if (!jwt.verify(new RSASSAVerifier(key))) {
@@ -187,5 +203,53 @@ public class AccessTokens {
 
     public Map<String, Object> publicJwks() {
         return keys.publicJwks();
+    }
+
+    /**
+     * Opens signed-in SnapStart priming; see {@link PrimingSignIn}. Generating its key takes a moment (a
+     * 2048-bit RSA key), which priming spends before the snapshot, not in a request.
+     */
+    public PrimingSignIn signInForPriming() {
+        RSAKey key;
+        try {
+            key = new RSAKeyGenerator(2048).keyIDFromThumbprint(true).generate();
+        } catch (JOSEException e) {
+            throw new IllegalStateException("no priming key: " + e.getMessage(), e);
+        }
+        if (!primingKey.compareAndSet(null, key)) {
+            throw new IllegalStateException("a priming sign-in is already open");
+        }
+        return new PrimingSignIn(key);
+    }
+
+    /**
+     * Signed-in SnapStart priming. Without it, priming reaches a protected route only as far as its 401, and the
+     * first real user after every restore still pays for what a signed-in request loads and compiles first:
+     * the signature check, the revocation read, the route itself. So priming signs its own tokens, with a key
+     * generated for this container alone and trusted only until {@link #close}: its private part never leaves
+     * this object, its tokens name {@link #PRIMING_USER} (no account, so the routes read nothing of anyone's),
+     * and once closed nothing it signed is accepted — the snapshot holds no credential that works after
+     * restore. Not a way in: without the private key of a key the verifier trusts, no token passes.
+     */
+    public final class PrimingSignIn implements AutoCloseable {
+
+        private final RSAKey key;
+
+        private PrimingSignIn(RSAKey key) {
+            this.key = key;
+        }
+
+        /** A bearer token of {@link #PRIMING_USER} in {@code role}, accepted until this sign-in is closed. */
+        public String token(String role) {
+            if (primingKey.get() != key) {
+                throw new IllegalStateException("this priming sign-in is closed");
+            }
+            return sign(key, PRIMING_USER, role, null, PRIMING_TOKEN_TTL).token();
+        }
+
+        @Override
+        public void close() {
+            primingKey.compareAndSet(key, null);
+        }
     }
 }

@@ -3,6 +3,7 @@ package io.paddock.shared.snapshot;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -32,7 +33,7 @@ public final class Priming {
 
         @Override
         public String toString() {
-            return request.method() + " " + request.path() + " " + failure.map(f -> "failed: " + f)
+            return request.method() + " " + request.path() + request.role().map(r -> " as " + r).orElse("") + " " + failure.map(f -> "failed: " + f)
                     .orElse(status + (asExpected() ? "" : " (expected " + request.expectedStatus() + ")"));
         }
     }
@@ -56,12 +57,13 @@ public final class Priming {
         }
     }
 
-    public static Report run(List<PrimingRequest> requests, PrimingDispatch dispatch) {
+    /** @param tokens a bearer token for a role, for the requests sent {@link PrimingRequest#signedInAs signed in} */
+    public static Report run(List<PrimingRequest> requests, PrimingDispatch dispatch, Function<String, String> tokens) {
         long started = System.nanoTime();
         List<Outcome> outcomes = new ArrayList<>();
         for (PrimingRequest request : requests) {
             try {
-                outcomes.add(new Outcome(request, dispatch.send(request), Optional.empty()));
+                outcomes.add(new Outcome(request, dispatch.send(request, request.role().map(tokens)), Optional.empty()));
             } catch (Exception | LinkageError e) {
                 outcomes.add(new Outcome(request, 0, Optional.of(e.getClass().getSimpleName() + ": " + e.getMessage())));
             }

@@ -1,8 +1,13 @@
 package io.paddock.shared.snapshot;
 
-/** Sends one priming request through the function in-process and returns the HTTP status it was answered with. */
+import java.util.Optional;
+
+/**
+ * Sends one priming request through the function in-process, with {@code bearerToken} as its
+ * {@code Authorization} when given, and returns the HTTP status it was answered with.
+ */
 @FunctionalInterface
 public interface PrimingDispatch {
 
-    int send(PrimingRequest request) throws Exception;
+    int send(PrimingRequest request, Optional<String> bearerToken) throws Exception;
 }

@@ -1,5 +1,6 @@
 package io.paddock.shared.snapshot;
 
+import io.paddock.shared.auth.AccessTokens;
 import io.paddock.shared.config.PaddockConfig;
 import io.paddock.shared.db.Database;
 import io.paddock.shared.http.OriginLock;
@@ -45,7 +46,8 @@ import org.jboss.logging.Logger;
  *
  * <p>Priming: with {@code paddock.snapshot.prime} (on by default; only a checkpoint runs it, so only in
  * Lambda) the function's own {@link PrimingRequests} are driven through its Lambda handler before the
- * connections are dropped, so class loading and first compilation of the hot paths happen inside the
+ * connections are dropped (the signed-in ones with tokens of {@link AccessTokens.PrimingSignIn}, refused again
+ * before the snapshot is taken), so class loading and first compilation of the hot paths happen inside the
  * snapshot instead of in the first user's request after each restore. {@code paddock.snapshot.prime-at-init}
  * runs the same at the end of init on any JVM ({@link LambdaEntryPoint}), to measure it locally.
  *
@@ -71,16 +73,18 @@ public class SnapshotHooks implements Resource {
     private final OriginLock originLock;
     private final Instance<PrimingRequests> primingRequests;
     private final Instance<RequestLog> requestLog;
+    private final AccessTokens accessTokens;
 
     @Inject
     public SnapshotHooks(Instance<Database> database, Instance<RedisDataSources> redis, PaddockConfig config, OriginLock originLock,
-            Instance<PrimingRequests> primingRequests, Instance<RequestLog> requestLog) {
+            Instance<PrimingRequests> primingRequests, Instance<RequestLog> requestLog, AccessTokens accessTokens) {
         this.database = database;
         this.redis = redis;
         this.settings = config.snapshot();
         this.originLock = originLock;
         this.primingRequests = primingRequests;
         this.requestLog = requestLog;
+        this.accessTokens = accessTokens;
     }
 
     @PostConstruct
@@ -125,7 +129,16 @@ public class SnapshotHooks implements Resource {
             return Optional.empty();
         }
         List<PrimingRequest> requests = primingRequests.stream().flatMap(r -> r.requests().stream()).toList();
-        Priming.Report report = Priming.run(requests, dispatch.get());
+        Priming.Report report;
+        try (AccessTokens.PrimingSignIn signIn = accessTokens.signInForPriming()) {
+            report = Priming.run(requests, dispatch.get(), signIn::token);
+        } catch (RuntimeException e) {
+            // A hook that throws fails the publish; without tokens, the signed-in requests fail and are reported.
+            LOG.warnf("SnapStart priming: no priming sign-in (%s)", e.toString());
+            report = Priming.run(requests, dispatch.get(), role -> {
+                throw new IllegalStateException("no priming sign-in");
+            });
+        }
         if (report.allAsExpected()) {
             LOG.infof("SnapStart priming: %s", report);
         } else {

@@ -139,6 +139,36 @@ class AccessTokensTest {
     }
 
     @Test
+    void aPrimingTokenIsAcceptedOnlyWhileItsSignInIsOpen() {
+        AccessTokens tokens = tokens();
+        String token;
+        try (AccessTokens.PrimingSignIn signIn = tokens.signInForPriming()) {
+            token = signIn.token(Principal.USER);
+            Principal principal = tokens.verify(token);
+            assertEquals(AccessTokens.PRIMING_USER, principal.userId());
+            assertEquals(Principal.USER, principal.role());
+            assertThrows(IllegalStateException.class, tokens::signInForPriming, "one priming sign-in at a time");
+        }
+        assertThrows(InvalidTokenException.class, () -> tokens.verify(token), "a closed priming sign-in's token");
+        try (AccessTokens.PrimingSignIn next = tokens.signInForPriming()) {
+            assertThrows(InvalidTokenException.class, () -> tokens.verify(token), "the next priming key is another key");
+            assertTrue(tokens.verify(next.token(Principal.ADMIN)).isAdmin());
+        }
+    }
+
+    @Test
+    void aPrimingSignInIsTrustedByNoOtherVerifierAndNeverPublished() {
+        AccessTokens signer = tokens();
+        AccessTokens elsewhere = tokens();
+        try (AccessTokens.PrimingSignIn signIn = signer.signInForPriming()) {
+            String token = signIn.token(Principal.ADMIN);
+            assertThrows(InvalidTokenException.class, () -> elsewhere.verify(token), "another container's verifier");
+            assertEquals(tokens().publicJwks(), signer.publicJwks(), "the JWKS lists the configured keys only");
+            assertEquals(USER, signer.verify(signer.issue(USER, Principal.USER).token()).userId(), "real tokens still pass");
+        }
+    }
+
+    @Test
     void aTokenOfAFamilyCarriesItsFamilyIdAndOthersNone() {
         String familyId = "01900000-0000-7000-8000-0000000000f1";
         assertEquals(familyId, tokens().verify(tokens().issue(USER, "user", familyId).token()).familyId());

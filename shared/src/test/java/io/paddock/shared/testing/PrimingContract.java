@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.paddock.shared.auth.AccessTokens;
+import io.paddock.shared.auth.Principal;
 import io.paddock.shared.db.Database;
 import io.paddock.shared.snapshot.Priming;
 import io.paddock.shared.snapshot.SnapshotHooks;
@@ -37,6 +39,9 @@ public abstract class PrimingContract {
     @Inject
     protected DynamoDbClient dynamo;
 
+    @Inject
+    protected AccessTokens accessTokens;
+
     @Test
     void everyPrimingRequestIsAnsweredAsItsFunctionDeclares() {
         Priming.Report report = hooks.prime().orElseThrow(() -> new AssertionError("no Lambda handler to prime through"));
@@ -49,6 +54,15 @@ public abstract class PrimingContract {
         Map<String, Long> before = rowsAndItems();
         Priming.Report report = hooks.prime().orElseThrow();
         assertEquals(before, rowsAndItems(), "priming stored something (" + report + ")");
+    }
+
+    @Test
+    void primingClosesItsSignInSoNoPrimingTokenOutlivesIt() {
+        hooks.prime().orElseThrow();
+        // Only one priming sign-in can be open at a time: opening one now proves priming closed its own.
+        try (AccessTokens.PrimingSignIn next = accessTokens.signInForPriming()) {
+            assertEquals(AccessTokens.PRIMING_USER, accessTokens.verify(next.token(Principal.USER)).userId());
+        }
     }
 
     /** Rows of every PostgreSQL table and items of every DynamoDB table, by name. */
