@@ -7,9 +7,8 @@ import io.paddock.shared.auth.SignedIn;
 import io.paddock.shared.idempotency.AnswerNeverKept;
 import io.paddock.shared.ratelimit.Category;
 import io.paddock.shared.ratelimit.RateLimited;
+import io.paddock.shared.validation.RequestBodies;
 import io.quarkus.resteasy.reactive.jackson.CustomDeserialization;
-import jakarta.validation.Valid;
-import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -24,6 +23,7 @@ import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -72,7 +72,8 @@ public class AuthResource {
                     + "Handle: ^[a-z0-9_]{3,30}$. A taken e-mail address or handle is a 409 naming the field.")
     @APIResponse(responseCode = "201", description = "The account and its first session",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SessionDocument.class)))
-    public Response register(@Valid @NotNull(message = "is required") RegisterRequest body) throws SQLException {
+    public Response register(@RequestBody(required = true) RegisterRequest body) throws SQLException {
+        RequestBodies.valid(body);
         try {
             return Response.status(201).entity(registration.register(body)).header(HttpHeaders.CACHE_CONTROL, NO_STORE)
                     .build();
@@ -95,7 +96,8 @@ public class AuthResource {
                     + "together, every address backs off from its own first failure.")
     @APIResponse(responseCode = "200", description = "A new session",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SessionDocument.class)))
-    public Response login(@Valid @NotNull(message = "is required") LoginRequest body) throws SQLException {
+    public Response login(@RequestBody(required = true) LoginRequest body) throws SQLException {
+        RequestBodies.valid(body);
         try {
             return Response.ok(passwordLogin.login(body, caller.clientIp())).header(HttpHeaders.CACHE_CONTROL, NO_STORE).build();
         } catch (PasswordLogin.Refused refused) {
@@ -116,7 +118,8 @@ public class AuthResource {
                     + "one the family issued is a plain 401 and revokes nothing.")
     @APIResponse(responseCode = "200", description = "The new pair",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TokenPair.class)))
-    public Response refresh(@Valid @NotNull(message = "is required") RefreshRequest body) throws SQLException {
+    public Response refresh(@RequestBody(required = true) RefreshRequest body) throws SQLException {
+        RequestBodies.valid(body);
         try {
             return Response.ok(refreshTokens.rotate(body.refreshToken())).header(HttpHeaders.CACHE_CONTROL, NO_STORE)
                     .build();
@@ -136,7 +139,8 @@ public class AuthResource {
             description = "Revokes the refresh token's family (when it is the caller's) with every access token "
                     + "issued from it, and the bearer access token.")
     @APIResponse(responseCode = "204", description = "Logged out")
-    public Response logout(@Valid @NotNull(message = "is required") RefreshRequest body) {
+    public Response logout(@RequestBody(required = true) RefreshRequest body) {
+        RequestBodies.valid(body);
         Principal principal = caller.principal();
         // DynamoDB or the Redis denylist not taking it is a 503 (mapped): the client must not believe it is logged out.
         refreshTokens.close(body.refreshToken(), principal.userId());

@@ -2,12 +2,14 @@ package io.paddock.auth;
 
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.paddock.shared.auth.Handles;
+import io.paddock.shared.validation.CheckedAsAWhole;
+import io.paddock.shared.validation.Constraints;
 import jakarta.validation.constraints.NotNull;
+import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** POST /v1/auth/register. Field rules: {@link AccountRules}; every broken field is reported at once. */
 @Schema(name = "RegisterRequest")
-@ValidRegistration
 public record RegisterRequest(
         @Schema(required = true, maxLength = AccountRules.EMAIL_MAX, example = "ada@example.com")
         @NotNull(message = "is required") @JsonDeserialize(using = StrictJson.Text.class) String email,
@@ -17,7 +19,14 @@ public record RegisterRequest(
         @Schema(required = true, pattern = Handles.PATTERN, example = "ada")
         @NotNull(message = "is required") @JsonDeserialize(using = StrictJson.Text.class) String handle,
         @Schema(maxLength = AccountRules.DISPLAY_NAME_MAX, example = "Ada Lovelace")
-        @JsonDeserialize(using = StrictJson.Text.class) String displayName) {
+        @JsonDeserialize(using = StrictJson.Text.class) String displayName) implements CheckedAsAWhole {
+
+    @Override
+    public List<Constraints.Violation> problems() {
+        return AccountRules.registrationProblems(email, password, handle, displayName).stream()
+                .map(e -> new Constraints.Violation(e.field(), e.message()))
+                .toList();
+    }
 
     @Override
     public String toString() {

@@ -7,7 +7,7 @@ import io.paddock.shared.auth.SignedIn;
 import io.paddock.shared.http.StorableText.Storable;
 import io.paddock.shared.ratelimit.Category;
 import io.paddock.shared.ratelimit.RateLimited;
-import jakarta.validation.Valid;
+import io.paddock.shared.validation.RequestBodies;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
@@ -22,6 +22,7 @@ import java.sql.SQLException;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -55,7 +56,8 @@ public class EntitiesResource {
     @Operation(summary = "Create an entity")
     @APIResponse(responseCode = "201", description = "The entity",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = EntityCreated.class)))
-    public Response create(@Valid @NotNull(message = "is required") NewEntity entity) throws SQLException {
+    public Response create(@RequestBody(required = true) NewEntity entity) throws SQLException {
+        RequestBodies.valid(entity);
         Principal creator = caller.principal();
         EntityCreated created = new EntityCreated(
                 writes.createEntity(creator.userId(), entity.kind().strip(), entity.name().strip()));

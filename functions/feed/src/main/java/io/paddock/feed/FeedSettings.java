@@ -1,12 +1,11 @@
 package io.paddock.feed;
 
+import io.paddock.shared.validation.DurationRange;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import java.time.Duration;
-import org.hibernate.validator.constraints.time.DurationMax;
-import org.hibernate.validator.constraints.time.DurationMin;
 
 /** Feed caching (env PADDOCK_FEED_*). */
 @ConfigMapping(prefix = "paddock.feed")
@@ -37,7 +36,6 @@ public interface FeedSettings {
      * impressions it showed as served: impressions reported later than this count as not served.
      */
     @WithDefault("24h")
-    @DurationMin(minutes = 1)
-    @DurationMax(days = 7)
+    @DurationRange(min = "PT1M", max = "P7D", message = "must be between 1 minute and 7 days")
     Duration servedTtl();
 }

@@ -7,7 +7,7 @@ import io.paddock.shared.http.QueryParams;
 import io.paddock.shared.http.StorableText.Storable;
 import io.paddock.shared.ratelimit.Category;
 import io.paddock.shared.ratelimit.RateLimited;
-import jakarta.validation.Valid;
+import io.paddock.shared.validation.RequestBodies;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
@@ -26,6 +26,7 @@ import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -67,7 +68,8 @@ public class PostsResource {
             + "Every feed that includes it shows it on its next read.")
     @APIResponse(responseCode = "201", description = "The post",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PostCreated.class)))
-    public Response create(@Valid @NotNull(message = "is required") NewPost post) throws SQLException {
+    public Response create(@RequestBody(required = true) NewPost post) throws SQLException {
+        RequestBodies.valid(post);
         List<UUID> targets = post.targetEntityIds() == null ? List.of() : post.targetEntityIds();
         PostCreated created = new PostCreated(writes.createPost(caller.principal().userId(), post.body(), targets));
         return Response.status(201).entity(created).header(HttpHeaders.CACHE_CONTROL, "no-store").build();
@@ -94,8 +96,9 @@ public class PostsResource {
             description = "Once per post and type (a repeat is a no-op 204); also recorded as a usage event. "
                     + "Hidden and reported posts leave the caller's home feed at once.")
     @APIResponse(responseCode = "204", description = "Recorded")
-    public Response act(@PathParam("postId") String postId, @Valid @NotNull(message = "is required") Action action)
+    public Response act(@PathParam("postId") String postId, @RequestBody(required = true) Action action)
             throws SQLException {
+        RequestBodies.valid(action);
         UUID id = QueryParams.uuid("postId", postId);
         writes.act(caller.principal(), id, action.type());
         return Response.noContent().header(HttpHeaders.CACHE_CONTROL, "no-store").build();

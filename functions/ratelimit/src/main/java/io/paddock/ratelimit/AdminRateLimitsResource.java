@@ -2,12 +2,12 @@ package io.paddock.ratelimit;
 
 import io.paddock.shared.auth.AdminOnly;
 import io.paddock.shared.auth.Caller;
-import io.paddock.shared.http.Problem;
 import io.paddock.shared.http.Problem.FieldError;
+import io.paddock.shared.http.Problem;
 import io.paddock.shared.ratelimit.Category;
 import io.paddock.shared.ratelimit.RateLimited;
 import io.paddock.shared.ratelimit.RateLimiter;
-import jakarta.validation.constraints.NotNull;
+import io.paddock.shared.validation.RequestBodies;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.NotFoundException;
@@ -26,6 +26,7 @@ import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -70,8 +71,9 @@ public class AdminRateLimitsResource {
                     + "A body with neither tier nor multipliers removes the override.")
     @APIResponse(responseCode = "200", description = "The stored override",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OverrideDocument.class)))
-    public Response putOverride(@PathParam("userId") String userIdText, @NotNull(message = "is required") OverrideRequest body)
+    public Response putOverride(@PathParam("userId") String userIdText, @RequestBody(required = true) OverrideRequest body)
             throws SQLException {
+        RequestBodies.valid(body);
         UUID userId = rules.userId(userIdText);
         List<FieldError> errors = rules.check(body);
         if (!errors.isEmpty()) {

@@ -2,9 +2,8 @@ package io.paddock.ratelimit;
 
 import io.paddock.shared.ratelimit.Category;
 import io.paddock.shared.ratelimit.RateLimited;
-import jakarta.validation.Valid;
+import io.paddock.shared.validation.RequestBodies;
 import jakarta.validation.constraints.NotBlank;
-import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -27,15 +26,15 @@ public class LimitedRoutes {
     @POST
     @Path("/write")
     @RateLimited(Category.WRITE)
-    public Map<String, Object> write(@Valid @NotNull Body body) {
-        return Map.of("email", body.email());
+    public Map<String, Object> write(Body body) {
+        return Map.of("email", RequestBodies.valid(body).email());
     }
 
     /** Always counted by address, token or not. */
     @POST
     @Path("/auth")
     @RateLimited(Category.AUTH)
-    public Map<String, Object> auth(@Valid @NotNull Body body) {
-        return Map.of("email", body.email());
+    public Map<String, Object> auth(Body body) {
+        return Map.of("email", RequestBodies.valid(body).email());
     }
 }

@@ -1,13 +1,12 @@
 package io.paddock.telemetry;
 
+import io.paddock.shared.validation.DurationRange;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import java.time.Duration;
-import org.hibernate.validator.constraints.time.DurationMax;
-import org.hibernate.validator.constraints.time.DurationMin;
 
 /** Telemetry settings of the HTTP function (env PADDOCK_TELEMETRY_*; the maintenance run reads RETENTION_DAYS too). */
 @ConfigMapping(prefix = "paddock.telemetry")
@@ -33,7 +32,6 @@ public interface TelemetrySettings {
      * they are stored with served unknown. 10ms to 2s.
      */
     @WithDefault("200ms")
-    @DurationMin(millis = 10)
-    @DurationMax(seconds = 2)
+    @DurationRange(min = "PT0.01S", max = "PT2S", message = "must be between 10ms and 2s")
     Duration redisTimeout();
 }

@@ -11,9 +11,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Every setting of a Paddock function, typed. Hibernate Validator checks the constraints when the
- * container starts, so a bad value stops the function at init with a message naming the key instead of
- * failing the first request. {@code startup.ConfigCheck} adds the checks a constraint cannot express (URLs).
+ * Every setting of a Paddock function, typed. {@code startup.ConfigCheck} checks the constraints when the
+ * container starts ({@code validation.SettingsConstraints}), so a bad value stops the function at init with a
+ * message naming the key instead of failing the first request, and adds the checks a constraint cannot
+ * express (URLs).
  * Environment variables: see README (e.g. DATABASE_URL, REDIS_URL, DYNAMODB_ENDPOINT).
  */
 @ConfigMapping(prefix = "paddock")

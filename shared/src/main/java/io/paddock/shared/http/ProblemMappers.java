@@ -8,14 +8,11 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.paddock.shared.observability.ErrorReports;
 import io.paddock.shared.observability.RequestRecords;
 import io.vertx.ext.web.RoutingContext;
-import jakarta.validation.ConstraintViolation;
-import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.sql.SQLException;
-import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
@@ -135,16 +132,6 @@ public class ProblemMappers {
         return build(problem).build();
     }
 
-    @ServerExceptionMapper(priority = 1)
-    public Response invalid(ConstraintViolationException e, HttpHeaders headers, UriInfo uri) {
-        List<Problem.FieldError> errors = e.getConstraintViolations().stream()
-                .map(v -> new Problem.FieldError(field(v), v.getMessage()))
-                .sorted(Comparator.comparing(Problem.FieldError::field))
-                .toList();
-        return build(problem(400, "validation-failed", "The request has invalid fields", headers, uri)
-                .withErrors(errors)).build();
-    }
-
     /**
      * The one place a PostgreSQL failure becomes the contract's 503 with Retry-After: resources and the plain
      * classes under them let {@link SQLException} through rather than catching it (a build check in
@@ -206,13 +193,5 @@ public class ProblemMappers {
         return e.getPath().stream()
                 .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
                 .collect(Collectors.joining(".")).replace(".[", "[");
-    }
-
-    /** "create.body.email" (method.parameter.property) → "email": clients know fields, not Java methods. */
-    private static String field(ConstraintViolation<?> violation) {
-        String path = violation.getPropertyPath().toString();
-        String[] parts = path.split("\\.");
-        return parts.length > 2 ? String.join(".", java.util.Arrays.copyOfRange(parts, 2, parts.length))
-                : parts[parts.length - 1];
     }
 }

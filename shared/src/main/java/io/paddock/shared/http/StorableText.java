@@ -1,9 +1,5 @@
 package io.paddock.shared.http;
 
-import jakarta.validation.Constraint;
-import jakarta.validation.ConstraintValidator;
-import jakarta.validation.ConstraintValidatorContext;
-import jakarta.validation.Payload;
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
@@ -53,31 +49,14 @@ public final class StorableText {
         return !at.isBefore(EARLIEST) && at.isBefore(END);
     }
 
-    /** On a request field (a String): NUL and unpaired surrogates are a 400 naming the field. Null passes. */
+    /**
+     * On a request field (a String): NUL and unpaired surrogates are a 400 naming the field
+     * ({@code io.paddock.shared.validation.Constraints} checks it). Null passes.
+     */
     @Documented
-    @Constraint(validatedBy = Storable.Validator.class)
     @Target({ElementType.FIELD, ElementType.METHOD, ElementType.PARAMETER, ElementType.RECORD_COMPONENT,
             ElementType.TYPE_USE})
     @Retention(RetentionPolicy.RUNTIME)
     public @interface Storable {
-
-        String message() default "must not contain a NUL character or an unpaired surrogate";
-
-        Class<?>[] groups() default {};
-
-        Class<? extends Payload>[] payload() default {};
-
-        class Validator implements ConstraintValidator<Storable, String> {
-            @Override
-            public boolean isValid(String value, ConstraintValidatorContext context) {
-                String problem = problem(value);
-                if (problem == null) {
-                    return true;
-                }
-                context.disableDefaultConstraintViolation();
-                context.buildConstraintViolationWithTemplate("must not contain " + problem).addConstraintViolation();
-                return false;
-            }
-        }
     }
 }

@@ -5,14 +5,25 @@ import io.paddock.shared.config.InvalidConfigurationException;
 import io.paddock.shared.config.PaddockConfig;
 import io.paddock.shared.config.Secrets;
 import io.paddock.shared.db.DatabaseUrl;
+import io.paddock.shared.validation.SettingsConstraints;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.SmallRyeConfig;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.spi.Bean;
+import jakarta.enterprise.inject.spi.BeanManager;
 import jakarta.inject.Singleton;
+import java.lang.reflect.Type;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * Checks what constraint annotations cannot: that URLs parse and that the pieces fit together.
@@ -26,11 +37,39 @@ public class ConfigCheck {
     /** How ElastiCache stores a serverless cache name or replication group id. */
     private static final Pattern CACHE_NAME = Pattern.compile("[a-z][a-z0-9-]{0,39}");
 
-    void onStart(@Observes StartupEvent event, PaddockConfig config) {
-        List<String> problems = problems(config);
+    /**
+     * First of everything that runs at start (priority 1), so a bad setting is reported by its key before a
+     * bean built from it fails some other way: the rules written on every settings interface of the
+     * application ({@link SettingsConstraints}), then the checks below.
+     */
+    void onStart(@Observes @Priority(1) StartupEvent event, PaddockConfig config, BeanManager beans) {
+        failOnProblems(settingsProblems(beans), config);
+    }
+
+    /** Stops the start when anything is wrong, listing the settings' rule problems first. */
+    static void failOnProblems(List<String> settingsProblems, PaddockConfig config) {
+        List<String> problems = new ArrayList<>(settingsProblems);
+        problems.addAll(problems(config));
         if (!problems.isEmpty()) {
             throw new InvalidConfigurationException(problems);
         }
+    }
+
+    /** The rules on every {@link ConfigMapping} the application has a bean of (the ones it injects somewhere). */
+    static List<String> settingsProblems(BeanManager beans) {
+        SmallRyeConfig config = ConfigProvider.getConfig().unwrap(SmallRyeConfig.class);
+        List<String> problems = new ArrayList<>();
+        Set<Class<?>> seen = new HashSet<>();
+        for (Bean<?> bean : beans.getBeans(Object.class, Any.Literal.INSTANCE)) {
+            for (Type type : bean.getTypes()) {
+                if (type instanceof Class<?> mapping && mapping.isAnnotationPresent(ConfigMapping.class) && seen.add(mapping)) {
+                    // The beans want an injection point; the configuration itself hands the mapping out.
+                    Object settings = config.getConfigMapping(mapping);
+                    problems.addAll(SettingsConstraints.problems(mapping, settings));
+                }
+            }
+        }
+        return problems;
     }
 
     /** Plain method so tests can feed any configuration. */

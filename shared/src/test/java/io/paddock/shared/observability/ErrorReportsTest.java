@@ -5,13 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.paddock.shared.config.InvalidConfigurationException;
+import io.paddock.shared.validation.SettingsConstraints;
 import io.sentry.Sentry;
-import io.smallrye.config.ConfigValidationException;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfigBuilder;
-import io.smallrye.config.validator.BeanValidationConfigValidator;
-import jakarta.validation.Validation;
-import jakarta.validation.Validator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -27,17 +25,18 @@ class ErrorReportsTest {
     @Test
     void aSampleRateOutsideZeroToOneFailsStartNamingTheKey() {
         for (String rate : new String[] {"1.5", "-0.1", "NaN"}) {
-            ConfigValidationException e = assertThrows(ConfigValidationException.class, () -> new SmallRyeConfigBuilder()
+            SentryConfig settings = new SmallRyeConfigBuilder()
                     .withMapping(SentryConfig.class)
-                    .withValidator((BeanValidationConfigValidator) ErrorReportsTest::validator)
                     .withSources(new PropertiesConfigSource(Map.of("paddock.sentry.sample-rate", rate), "test", 100))
-                    .build(), rate);
-            assertTrue(e.getMessage().contains("paddock.sentry.sample-rate must be between 0 and 1"), e.getMessage());
+                    .build().getConfigMapping(SentryConfig.class);
+            List<String> problems = SettingsConstraints.problems(SentryConfig.class, settings);
+            assertTrue(problems.size() == 1 && problems.get(0).startsWith("paddock.sentry.sample-rate must be between 0 and 1"),
+                    rate + ": " + problems);
         }
-    }
-
-    private static Validator validator() {
-        return Validation.buildDefaultValidatorFactory().getValidator();
+        SentryConfig fine = new SmallRyeConfigBuilder().withMapping(SentryConfig.class)
+                .withSources(new PropertiesConfigSource(Map.of("paddock.sentry.sample-rate", "1"), "test", 100))
+                .build().getConfigMapping(SentryConfig.class);
+        assertTrue(SettingsConstraints.problems(SentryConfig.class, fine).isEmpty());
     }
 
     @Test

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.paddock.shared.config.InvalidConfigurationException;
 import io.paddock.shared.config.PaddockConfig;
+import io.paddock.shared.validation.SettingsConstraints;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
@@ -75,10 +76,25 @@ class ConfigCheckTest {
 
     @Test
     void startupFailureListsEveryProblem() {
+        PaddockConfig config = config(Map.of("paddock.database.url", "", "paddock.redis.url", "x",
+                "paddock.database.pool-max-size", "0", "paddock.env", "production"));
         InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
-                () -> new ConfigCheck().onStart(null, config(Map.of("paddock.database.url", "", "paddock.redis.url", "x"))));
+                () -> ConfigCheck.failOnProblems(SettingsConstraints.problems(PaddockConfig.class, config), config));
         assertTrue(e.getMessage().startsWith("Invalid configuration:"));
         assertTrue(e.getMessage().contains("paddock.database.url") && e.getMessage().contains("paddock.redis.url"));
+        assertTrue(e.getMessage().contains("paddock.database.pool-max-size must be greater than or equal to 1 (is 0)"),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("paddock.env must be one of local, dev, test, staging, prod"), e.getMessage());
+    }
+
+    @Test
+    void theRulesWrittenOnTheSettingsAreCheckedByKeyNestedGroupsIncluded() {
+        List<String> problems = SettingsConstraints.problems(PaddockConfig.class, config(Map.of(
+                "paddock.database.pool-max-size", "51", "paddock.auth.issuer", " ", "paddock.http.max-body-bytes", "10")));
+        assertEquals(List.of("paddock.auth.issuer must not be blank",
+                "paddock.database.pool-max-size must be less than or equal to 50 (is 51)",
+                "paddock.http.max-body-bytes must be greater than or equal to 1024 (is 10)"), problems);
+        assertEquals(List.of(), SettingsConstraints.problems(PaddockConfig.class, config(Map.of())));
     }
 
     @Test
