@@ -92,7 +92,12 @@ public class LocalMain {
         System.setProperty("quarkus.http.port", port);
         Quarkus.run(Ready.class, (code, failure) -> {
             if (failure != null) {
-                System.err.println("paddock local: the API did not start: " + failure.getMessage());
+                // Quarkus wraps the reason ("Failed to start quarkus"): say the innermost one, e.g. which setting is wrong.
+                Throwable reason = failure;
+                while (reason.getCause() != null && reason.getCause() != reason) {
+                    reason = reason.getCause();
+                }
+                System.err.println("paddock local: the API did not start: " + reason.getMessage());
             }
             stores.close();
             System.exit(code);
