@@ -6,6 +6,7 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -13,7 +14,7 @@ import jakarta.ws.rs.core.MediaType;
 import java.util.Map;
 
 /**
- * Test-only stand-ins for the other functions' limited routes — a write and an auth route — so the limiter is
+ * Test-only stand-ins for the other functions' limited routes — a write, a read and an auth route — so the limiter is
  * proven here, on the real Lambda path, beside the standing and override routes that report on it.
  */
 @Path("/test/limited")
@@ -29,6 +30,14 @@ public class LimitedRoutes {
     @RateLimited(Category.WRITE)
     public Map<String, Object> write(@Valid @NotNull Body body) {
         return Map.of("email", body.email());
+    }
+
+    /** A read route, so a test can spend the category the standing route reports without counting. */
+    @GET
+    @Path("/read")
+    @RateLimited(Category.READ)
+    public Map<String, Object> read() {
+        return Map.of("read", true);
     }
 
     /** Always counted by address, token or not. */

@@ -135,6 +135,28 @@ class RateLimitingTest {
         }
     }
 
+    /** Issue 16: once the read window was spent, the standing route answered 429 like the reads it reports on. */
+    @Test
+    void readingOnesStandingIsNeverRefusedOnceTheReadWindowIsSpent() {
+        String ip = newIp();
+        Response refused = null;
+        for (int i = 0; i <= 100 && refused == null; i++) {
+            Response read = from(ip).get("/test/limited/read");
+            if (read.statusCode() == 429) {
+                refused = read;
+            } else {
+                read.then().statusCode(200);
+            }
+        }
+        assertTrue(refused != null, "100 reads per window (shipped policy) spend the window");
+        refused.then().body("violated-policies", contains("read"));
+        from(ip).get("/v1/rate-limits").then().statusCode(200)
+                .body("categories.read.limit", equalTo(100))
+                .body("categories.read.remaining", equalTo(0));
+        // Reading it spent nothing and lifted nothing: the reads are still refused.
+        from(ip).get("/test/limited/read").then().statusCode(429);
+    }
+
     @Test
     void usersAreCountedByIdAcrossAddressesAndTokensOfAnotherUserDoNotShareIt() {
         TestUser signedIn = users().user();
