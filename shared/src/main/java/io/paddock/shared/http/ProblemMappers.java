@@ -122,7 +122,8 @@ public class ProblemMappers {
             problem = problem(400, "validation-failed", "The body has a field this route does not know", headers, uri)
                     .withErrors(List.of(new Problem.FieldError(path(unknown), "unknown field")));
         } else if (e instanceof MismatchedInputException mismatch) {
-            String expected = mismatch instanceof InvalidFormatException invalid
+            // A scalar refused for a text field (StrictJsonReading) is a wrong type, not a badly written value.
+            String expected = mismatch instanceof InvalidFormatException && mismatch.getTargetType() != String.class
                     ? "has the wrong format" : "has the wrong type";
             String field = path(mismatch);
             problem = field.isEmpty()

@@ -1,6 +1,7 @@
 package io.paddock.shared.http;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
@@ -111,6 +112,24 @@ class HttpConventionsTest {
                 .then().statusCode(400)
                 .contentType(PROBLEM)
                 .body("errors.field", hasItem("age"));
+    }
+
+    /** Issue 16: a number or boolean was read as its text ({"password":12345678} as "12345678") on every route but auth's. */
+    @Test
+    void aNumberOrBooleanWhereTextIsExpectedIsA400NamingTheFieldNotItsText() {
+        for (String password : new String[] {"12345678", "1234567.5", "true"}) {
+            given().contentType(ContentType.JSON)
+                    .body("{\"email\":\"a@b.co\",\"password\":" + password + "}")
+                    .when().post("/test/probe")
+                    .then().statusCode(400)
+                    .contentType(PROBLEM)
+                    .body("type", containsString("/problems/validation-failed"))
+                    .body("errors.field", contains("password"))
+                    .body("errors.message", contains("has the wrong type"));
+        }
+        // A number where a number is expected is still read as one.
+        given().contentType(ContentType.JSON).body("{\"email\":\"a@b.co\",\"password\":\"longenough\",\"age\":3}")
+                .when().post("/test/probe").then().statusCode(200);
     }
 
     @Test
