@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -188,7 +189,8 @@ class RateLimitingTest {
                 .body("userId", equalTo(user.toString()))
                 .body("tier", equalTo("partner"))
                 .body("multipliers.read", equalTo(2.0f))
-                .body("updatedAt", notNullValue());
+                // Milliseconds, as every time the contract gives (issue 16: PostgreSQL's microseconds showed).
+                .body("updatedAt", matchesPattern("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z"));
         from(newIp()).header("Authorization", "Bearer " + userToken).get("/v1/rate-limits").then().statusCode(200)
                 .body("tier", equalTo("partner"))
                 .body("categories.write.limit", equalTo(20))   // 5 × partner 4

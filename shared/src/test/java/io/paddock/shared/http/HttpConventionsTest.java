@@ -132,6 +132,14 @@ class HttpConventionsTest {
                 .when().post("/test/probe").then().statusCode(200);
     }
 
+    /** Issue 16: an Instant in an answer (the override's updatedAt) carried PostgreSQL's microseconds. */
+    @Test
+    void everyInstantInAnAnswerIsRfc3339UtcWithMilliseconds() {
+        given().when().get("/test/probe/instant")
+                .then().statusCode(200)
+                .body("at", equalTo("2026-11-24T06:40:00.123Z"));
+    }
+
     @Test
     void invalidFieldsAreListedAsFieldErrors() {
         given().contentType(ContentType.JSON)
