@@ -57,21 +57,7 @@ public class ProblemMappers {
         } else if (status >= 500) {
             LOG.errorf(e, "server error %d on %s", status, uri.getPath());
         }
-        String slug = switch (status) {
-            case 400 -> "bad-request";
-            case 401 -> "unauthorized";
-            case 403 -> "forbidden";
-            case 404 -> "not-found";
-            case 405 -> "method-not-allowed";
-            case 406 -> "not-acceptable";
-            case 409 -> "conflict";
-            case 413 -> "payload-too-large";
-            case 415 -> "unsupported-media-type";
-            case 422 -> "unprocessable-content";
-            case 429 -> "quota-exceeded";
-            case 503 -> "service-unavailable";
-            default -> status >= 500 ? "server-error" : "client-error";
-        };
+        String slug = Problem.slug(status);
         String detail = switch (status) {
             case 404 -> "No resource at " + uri.getPath();
             case 405 -> "This route does not accept that method";
