@@ -12,13 +12,15 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.Set;
 
 /**
  * The conventions every response shares, applied at the HTTP layer so that they hold for JAX-RS
  * resources, framework endpoints and unmatched routes alike: request id, security headers, the origin
- * lock, CORS ({@code Vary: Origin} on every answer), the request-line and header-size limits (414, 431), the
- * JSON-only rule for request bodies (415), the body-size limit counted on the bytes
+ * lock, CORS ({@code Vary: Origin} on every answer), the request-line and header-size limits (414, 431), a
+ * request target that is not a valid URI (400, see {@link #answerUnparsableTargetsHere}), the JSON-only rule for request bodies (415), the body-size limit counted on the bytes
  * received (413), the request's log line and metrics ({@link RequestLog}), and a problem+json 404 for
  * unknown routes.
  *
@@ -119,6 +121,12 @@ public class HttpConventions {
                             + " bytes together", shortPath(request), requestId));
             return;
         }
+        if (!parsableTarget(request.uri())) {
+            ProblemResponses.send(response, Problem.of(400, "bad-request", "Bad Request",
+                    "The request target is not a valid URI: a '%' must start a percent-encoding of two hex digits",
+                    shortPath(request), requestId));
+            return;
+        }
         if (request.method() == HttpMethod.OPTIONS && origin != null
                 && request.getHeader("Access-Control-Request-Method") != null) {
             if (!corsAllowed) {
@@ -217,6 +225,34 @@ public class HttpConventions {
         response.headers().add(HttpHeaders.VARY, "Origin");
     }
 
+    /**
+     * Quarkus refuses a request target that {@link URI} cannot parse ({@code /v1/%zz}) in its outermost HTTP
+     * handler, before any route or filter, with a bare 400: no body, no request id, no security headers.
+     * This switches that check off so the same targets reach {@link #handle} and get the contract's problem
+     * there, by the same test ({@link #parsableTarget}). It must run before Quarkus starts (Quarkus reads the
+     * switch once, when its HTTP recorder class loads): every entry point calls it first —
+     * {@code LambdaEntryPoint}, the local stack's main — and the tests set the property in the build.
+     */
+    public static void answerUnparsableTargetsHere() {
+        System.setProperty(DISABLE_QUARKUS_URI_CHECK, "true");
+    }
+
+    /** Quarkus' (Vert.x's) switch of its own request-target check. */
+    public static final String DISABLE_QUARKUS_URI_CHECK = "vertx.disableURIValidation";
+
+    /** The test Quarkus applies: nothing below this filter ever sees a target it would have refused. */
+    static boolean parsableTarget(String uri) {
+        if (uri == null) {
+            return false;
+        }
+        try {
+            new URI(uri);
+            return true;
+        } catch (URISyntaxException e) {
+            return false;
+        }
+    }
+
     /** As the HTTP/1.1 codec counts it: {@code METHOD SP request-target SP HTTP/1.1}. */
     private static int requestLineLength(HttpServerRequest request) {
         String uri = request.uri();
@@ -254,13 +290,18 @@ public class HttpConventions {
         }
     }
 
+    private static boolean isSwaggerUi(String path) {
+        return path != null && (path.equals("/q/swagger-ui") || path.startsWith("/q/swagger-ui/"));
+    }
+
     private void securityHeaders(HttpServerRequest request, HttpServerResponse response) {
         response.putHeader("Strict-Transport-Security", "max-age=63072000; includeSubDomains");
         response.putHeader("X-Content-Type-Options", "nosniff");
         response.putHeader("Referrer-Policy", "no-referrer");
         response.putHeader("X-Frame-Options", "DENY");
-        // JSON needs no scripts, styles or frames; only the local Swagger UI (under /q/) is a page.
-        if (!(localMode && request.path().startsWith("/q/"))) {
+        // JSON needs no scripts, styles or frames; only the local Swagger UI is a page. The OpenAPI document
+        // and everything else under /q/ is data like any answer.
+        if (!(localMode && isSwaggerUi(request.path()))) {
             response.putHeader("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
         }
     }
