@@ -20,9 +20,10 @@ import java.util.Set;
  * The conventions every response shares, applied at the HTTP layer so that they hold for JAX-RS
  * resources, framework endpoints and unmatched routes alike: request id, security headers, the origin
  * lock, CORS ({@code Vary: Origin} on every answer), the request-line and header-size limits (414, 431), a
- * request target that is not a valid URI (400, see {@link #answerUnparsableTargetsHere}), the JSON-only rule for request bodies (415), the body-size limit counted on the bytes
- * received (413), the request's log line and metrics ({@link RequestLog}), and a problem+json 404 for
- * unknown routes.
+ * request target that is not a valid URI (400, see {@link #answerUnparsableTargetsHere}), the JSON-only rule
+ * for request bodies (415), the body-size limit counted on the bytes received (413), the request's log line
+ * and metrics ({@link RequestLog}), and a problem+json 404 for unknown routes. A 415 or 413 for a request a
+ * route answers is given by that route's {@link BodyRefusals} step, after its limit and authorization steps.
  *
  * <p>Order matters: the {@link OriginLock} is the first decision taken — before CORS preflights, the 415 and
  * 413, the 404/405 of unknown routes and every JAX-RS filter (rate limiting included) — so a call that did
@@ -50,13 +51,16 @@ public class HttpConventions {
     private final CorsPolicy cors;
     private final RequestLog requestLog;
     private final OriginLock originLock;
+    private final RouteTable routes;
     private final boolean localMode;
     private final long maxBodyBytes;
 
-    public HttpConventions(CorsPolicy cors, RequestLog requestLog, OriginLock originLock, PaddockConfig config) {
+    public HttpConventions(CorsPolicy cors, RequestLog requestLog, OriginLock originLock, RouteTable routes,
+            PaddockConfig config) {
         this.cors = cors;
         this.requestLog = requestLog;
         this.originLock = originLock;
+        this.routes = routes;
         this.localMode = config.localMode();
         this.maxBodyBytes = config.http().maxBodyBytes();
     }
@@ -148,9 +152,17 @@ public class HttpConventions {
         boolean json = JsonMediaTypes.isJson(request.getHeader(HttpHeaders.CONTENT_TYPE));
         if ((chunked || declaresContent(length)) && !json) {
             // A browser sends a body without Content-Type, or as text/plain or a form, cross-site without a
-            // preflight; refusing it here means such a forged call never reaches a limit, a store or a hash.
-            ProblemResponses.send(response, Problem.of(415, "unsupported-media-type", "Unsupported Media Type",
-                    "Send the body as application/json", request.path(), requestId));
+            // preflight; such a forged call never reaches a store or a hash past the limit step (its body is
+            // never read), and it is counted against the caller like any refused request.
+            Problem unsupported = Problem.of(415, "unsupported-media-type", "Unsupported Media Type",
+                    "Send the body as application/json", request.path(), requestId);
+            if (routes.answers(request.method().name(), request.path())) {
+                // Lets the route match its @Consumes (nothing reads this body) so that its steps run first.
+                request.headers().set(HttpHeaders.CONTENT_TYPE, "application/json");
+                BodyRefusals.leaveToTheRoute(rc, unsupported);
+            } else {
+                ProblemResponses.send(response, unsupported);
+            }
             return;
         }
         if (json) {
@@ -160,7 +172,7 @@ public class HttpConventions {
         }
         if (length != null) {
             if (tooLarge(length)) {
-                refuseTooLarge(request, response, requestId);
+                refuseTooLarge(rc, requestId);
                 return;
             }
             // The HTTP codec delivers exactly Content-Length bytes: the header is the count.
@@ -187,18 +199,20 @@ public class HttpConventions {
             rc.response().writeContinue();
         }
         Buffer body = Buffer.buffer();
+        boolean[] refused = {false};
         request.handler(chunk -> {
-            if (rc.response().ended()) {
-                return; // already refused: dropped until the connection closes
+            if (refused[0]) {
+                return; // dropped until the connection closes
             }
             if ((long) body.length() + chunk.length() > maxBodyBytes) {
-                refuseTooLarge(request, rc.response(), requestId);
+                refused[0] = true;
+                refuseTooLarge(rc, requestId);
                 return;
             }
             body.appendBuffer(chunk);
         });
         request.endHandler(ignored -> {
-            if (!rc.response().ended()) {
+            if (!refused[0] && !rc.response().ended()) {
                 rc.setBody(body);
                 rc.next();
             }
@@ -206,11 +220,20 @@ public class HttpConventions {
         request.resume();
     }
 
-    private void refuseTooLarge(HttpServerRequest request, HttpServerResponse response, String requestId) {
+    private void refuseTooLarge(RoutingContext rc, String requestId) {
+        HttpServerRequest request = rc.request();
         // The client may still be sending; closing after the answer stops it without reading the rest.
-        response.putHeader(HttpHeaders.CONNECTION, "close");
-        ProblemResponses.send(response, Problem.of(413, "payload-too-large", "Payload Too Large",
-                "The body may be at most " + maxBodyBytes + " bytes", request.path(), requestId));
+        rc.response().putHeader(HttpHeaders.CONNECTION, "close");
+        Problem tooLarge = Problem.of(413, "payload-too-large", "Payload Too Large",
+                "The body may be at most " + maxBodyBytes + " bytes", request.path(), requestId);
+        if (routes.answers(request.method().name(), request.path())) {
+            // Nothing reads the body from here on; without its length the server's own backstop
+            // (quarkus.http.limits.max-body-size) does not answer a huge one bare before the route's steps.
+            request.headers().remove(HttpHeaders.CONTENT_LENGTH);
+            BodyRefusals.leaveToTheRoute(rc, tooLarge);
+        } else {
+            ProblemResponses.send(rc.response(), tooLarge);
+        }
     }
 
     static void varyOnOrigin(HttpServerResponse response) {

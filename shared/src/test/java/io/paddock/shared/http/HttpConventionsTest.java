@@ -375,6 +375,42 @@ class HttpConventionsTest {
         }
     }
 
+    /**
+     * Issue 16: the HTTP layer answered 415 and 413 before the route's limit step ran, so those answers of a
+     * limited route carried no rate-limit headers and were not counted. The limit step comes first on every
+     * route (then authorization, then the body): they are counted like a 400 and carry the headers.
+     */
+    @Test
+    void aBodyRefusedAsUnsupportedOrTooLargeOnALimitedRouteIsCountedAndCarriesTheRateLimitHeaders() throws Exception {
+        String ip = "10.99." + (System.nanoTime() % 250) + "." + (1 + System.nanoTime() % 250);
+        io.restassured.response.Response unsupported = given().header("X-Forwarded-For", ip).contentType(ContentType.TEXT)
+                .body("hello").when().post("/test/probe/limited");
+        unsupported.then().statusCode(415).contentType(PROBLEM)
+                .body("type", containsString("/problems/unsupported-media-type"))
+                .header("X-RateLimit-Limit", "30")
+                .header("X-RateLimit-Remaining", "29")
+                .header("RateLimit-Policy", "\"write\";q=30;w=60");
+        assertTrue(unsupported.header("RateLimit").startsWith("\"write\";r=29;t="), unsupported.header("RateLimit"));
+        given().header("X-Forwarded-For", ip).contentType(ContentType.JSON)
+                .body("{\"email\":\"" + "a".repeat(300_000) + "\"}").when().post("/test/probe/limited")
+                .then().statusCode(413).contentType(PROBLEM)
+                .body("type", containsString("/problems/payload-too-large"))
+                .header("X-RateLimit-Remaining", "28");
+        HttpResponse<String> chunkedTooLarge = send(HttpRequest.newBuilder(uri("/test/probe/limited"))
+                .header("Content-Type", "application/json").header("X-Forwarded-For", ip)
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(
+                        ("{\"email\":\"" + "a".repeat(300_000) + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8)))));
+        assertEquals(413, chunkedTooLarge.statusCode(), chunkedTooLarge.body());
+        assertEquals("27", chunkedTooLarge.headers().firstValue("X-RateLimit-Remaining").orElse(""));
+        HttpResponse<String> untyped = send(HttpRequest.newBuilder(uri("/test/probe/limited")).header("X-Forwarded-For", ip)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"email\":\"a@b.co\",\"password\":\"longenough\"}")));
+        assertEquals(415, untyped.statusCode(), untyped.body());
+        assertEquals("26", untyped.headers().firstValue("X-RateLimit-Remaining").orElse(""));
+        given().header("X-Forwarded-For", ip).contentType(ContentType.JSON)
+                .body("{\"email\":\"a@b.co\",\"password\":\"longenough\"}").when().post("/test/probe/limited")
+                .then().statusCode(200).header("X-RateLimit-Remaining", "25");
+    }
+
     /** Finding 4: a key given twice was read as its last value on most routes and a 500 on one. */
     @Test
     void aKeyGivenTwiceIsA400Problem() {
