@@ -1,6 +1,5 @@
 package io.paddock.auth;
 
-import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -13,10 +12,10 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 public record LoginRequest(
         @Schema(required = true, example = "ada@example.com")
         @NotNull(message = "is required") @Size(max = 320, message = "is too long")
-        @JsonDeserialize(using = StrictJson.Text.class) String email,
+        String email,
         @Schema(required = true)
         @NotNull(message = "is required") @Size(max = 1024, message = "is too long")
-        @JsonDeserialize(using = StrictJson.Text.class) String password) {
+        String password) {
 
     @Override
     public String toString() {

@@ -1,6 +1,5 @@
 package io.paddock.auth;
 
-import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -12,7 +11,7 @@ public record RefreshRequest(
                 pattern = RefreshTokens.TOKEN_PATTERN)
         @NotNull(message = "is required")
         @Pattern(regexp = RefreshTokens.TOKEN_PATTERN, message = "is not a refresh token")
-        @JsonDeserialize(using = StrictJson.Text.class) String refreshToken) {
+        String refreshToken) {
 
     @Override
     public String toString() {

@@ -1,6 +1,5 @@
 package io.paddock.auth;
 
-import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.paddock.shared.auth.Handles;
 import io.paddock.shared.validation.CheckedAsAWhole;
 import io.paddock.shared.validation.Constraints;
@@ -12,14 +11,14 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 @Schema(name = "RegisterRequest")
 public record RegisterRequest(
         @Schema(required = true, maxLength = AccountRules.EMAIL_MAX, example = "ada@example.com")
-        @NotNull(message = "is required") @JsonDeserialize(using = StrictJson.Text.class) String email,
+        @NotNull(message = "is required") String email,
         @Schema(required = true, minLength = AccountRules.PASSWORD_MIN, maxLength = AccountRules.PASSWORD_MAX,
                 description = "8 to 128 characters, any characters; not one of the 1,000 most common passwords")
-        @NotNull(message = "is required") @JsonDeserialize(using = StrictJson.Text.class) String password,
+        @NotNull(message = "is required") String password,
         @Schema(required = true, pattern = Handles.PATTERN, example = "ada")
-        @NotNull(message = "is required") @JsonDeserialize(using = StrictJson.Text.class) String handle,
+        @NotNull(message = "is required") String handle,
         @Schema(maxLength = AccountRules.DISPLAY_NAME_MAX, example = "Ada Lovelace")
-        @JsonDeserialize(using = StrictJson.Text.class) String displayName) implements CheckedAsAWhole {
+        String displayName) implements CheckedAsAWhole {
 
     @Override
     public List<Constraints.Violation> problems() {

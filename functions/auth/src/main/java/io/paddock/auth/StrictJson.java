@@ -1,20 +1,16 @@
 package io.paddock.auth;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
-import java.io.IOException;
 import java.lang.reflect.Type;
 import java.util.function.BiFunction;
 
 /**
  * How the auth routes read request bodies: strictly. A field the route does not know or anything after
- * the object is a 400 (the application-wide mapper ignores unknown fields; a key given twice is refused
- * on every route by the shared {@code io.paddock.shared.http.StrictJsonReading});
+ * the object is a 400 (the application-wide mapper ignores unknown fields; a key given twice, and a number
+ * or boolean where text belongs — a password must never be guessed from a number — are refused on every
+ * route by the shared {@code io.paddock.shared.http.StrictJsonReading});
  * it is applied per route with {@code @CustomDeserialization(StrictJson.class)} so other functions
  * sharing an app (the local stack) keep their own rules.
  */
@@ -26,19 +22,5 @@ public class StrictJson implements BiFunction<ObjectMapper, Type, ObjectReader> 
                 .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .with(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
-    }
-
-    /**
-     * A JSON string and nothing else: Jackson would otherwise turn {@code 123} or {@code true} into the
-     * text "123"/"true", and a password field must never be guessed from a number.
-     */
-    public static class Text extends JsonDeserializer<String> {
-        @Override
-        public String deserialize(JsonParser parser, DeserializationContext context) throws IOException {
-            if (parser.currentToken() == JsonToken.VALUE_STRING) {
-                return parser.getText();
-            }
-            return (String) context.handleUnexpectedToken(String.class, parser);
-        }
     }
 }

@@ -87,6 +87,27 @@ class FeedInputTest {
                 .body("errors.field", hasItem("kind")).body("errors.field", hasItem("name"));
     }
 
+    /** Issue 16: numbers were read as their text, so {"body":42} published the post "42". */
+    @Test
+    void aNumberOrBooleanWhereTextIsExpectedIs400NamingTheFieldAndCreatesNothing() {
+        FeedFixture f = new FeedFixture(database, tokens);
+        TestUser author = f.user();
+        as(author).body("{\"body\":42}").post("/v1/posts").then().statusCode(400).contentType(PROBLEM)
+                .body("type", equalTo("https://paddock.dev/problems/validation-failed"))
+                .body("errors.field", contains("body"))
+                .body("errors.message", contains("has the wrong type"));
+        as(author).body("{\"body\":true}").post("/v1/posts").then().statusCode(400).body("errors.field", contains("body"));
+        as(author).body("{\"kind\":1,\"name\":2}").post("/v1/entities").then().statusCode(400).contentType(PROBLEM)
+                .body("errors.field", hasItem("kind"))
+                .body("errors.message", hasItem("has the wrong type"));
+        as(author).body("{\"kind\":\"team\",\"name\":2.5}").post("/v1/entities").then().statusCode(400)
+                .body("errors.field", contains("name"));
+        UUID post = f.post(author, Instant.now());
+        as(author).body("{\"type\":1}").post("/v1/posts/" + post + "/actions").then().statusCode(400)
+                .body("errors.field", contains("type"));
+        assertEquals(1, f.count("SELECT count(*) FROM posts WHERE author_id = ?", author.id()), "only the fixture's post");
+    }
+
     @Test
     void onlyTheAuthorOrAnAdminDeletesAPost() {
         FeedFixture f = new FeedFixture(database, tokens);

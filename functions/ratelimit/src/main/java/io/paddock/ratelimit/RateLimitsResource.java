@@ -46,7 +46,8 @@ public class RateLimitsResource {
     @Operation(summary = "The caller's rate-limit standing in every category",
             description = "Keyed by user when a valid bearer token is sent, else by client address; the auth "
                     + "category always by client address, as its routes count. Reading it "
-                    + "spends nothing (only the per-second burst limit applies). Personal: private, no-cache.")
+                    + "spends nothing and is answered even when a category's window is spent (only a per-second burst "
+                    + "limit of its own applies). Personal: private, no-cache.")
     @APIResponse(responseCode = "200", description = "Standing per category",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = StandingDocument.class)))
     public Response standing() {

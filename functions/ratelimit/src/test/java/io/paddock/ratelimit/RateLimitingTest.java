@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -135,6 +136,28 @@ class RateLimitingTest {
         }
     }
 
+    /** Issue 16: once the read window was spent, the standing route answered 429 like the reads it reports on. */
+    @Test
+    void readingOnesStandingIsNeverRefusedOnceTheReadWindowIsSpent() {
+        String ip = newIp();
+        Response refused = null;
+        for (int i = 0; i <= 100 && refused == null; i++) {
+            Response read = from(ip).get("/test/limited/read");
+            if (read.statusCode() == 429) {
+                refused = read;
+            } else {
+                read.then().statusCode(200);
+            }
+        }
+        assertTrue(refused != null, "100 reads per window (shipped policy) spend the window");
+        refused.then().body("violated-policies", contains("read"));
+        from(ip).get("/v1/rate-limits").then().statusCode(200)
+                .body("categories.read.limit", equalTo(100))
+                .body("categories.read.remaining", equalTo(0));
+        // Reading it spent nothing and lifted nothing: the reads are still refused.
+        from(ip).get("/test/limited/read").then().statusCode(429);
+    }
+
     @Test
     void usersAreCountedByIdAcrossAddressesAndTokensOfAnotherUserDoNotShareIt() {
         TestUser signedIn = users().user();
@@ -166,7 +189,8 @@ class RateLimitingTest {
                 .body("userId", equalTo(user.toString()))
                 .body("tier", equalTo("partner"))
                 .body("multipliers.read", equalTo(2.0f))
-                .body("updatedAt", notNullValue());
+                // Milliseconds, as every time the contract gives (issue 16: PostgreSQL's microseconds showed).
+                .body("updatedAt", matchesPattern("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z"));
         from(newIp()).header("Authorization", "Bearer " + userToken).get("/v1/rate-limits").then().statusCode(200)
                 .body("tier", equalTo("partner"))
                 .body("categories.write.limit", equalTo(20))   // 5 × partner 4

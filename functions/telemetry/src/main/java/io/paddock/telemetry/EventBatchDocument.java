@@ -11,9 +11,9 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 @Schema(name = "EventBatch")
 public record EventBatchDocument(
         @Schema(description = "Installation id for events sent without a bearer token (events may also carry their own); "
-                + "without a bearer token, one that breaks the pattern or reads as personal data refuses the batch (400)",
+                + "one that breaks the pattern or reads as personal data refuses the batch (400), with a bearer token too",
                 maxLength = 128, pattern = ANONYMOUS_ID) String anonymousId,
-        @Schema(required = true, maxItems = 100) List<Event> events) {
+        @Schema(required = true, minItems = 1, maxItems = 100) List<Event> events) {
 
     static final String ANONYMOUS_ID = "^" + EventValidator.ANONYMOUS_ID_FORMAT + "$";
     static final String SLUG = "^" + EventValidator.SLUG_FORMAT + "$";

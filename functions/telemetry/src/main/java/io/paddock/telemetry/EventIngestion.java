@@ -39,13 +39,13 @@ public class EventIngestion {
     public record Receipt(int accepted, int duplicates, List<Rejected> rejected, boolean parked) {
     }
 
-    /** The batch as a whole is unusable (not its events): a 4xx for the client, naming the fields when it can. */
+    /** The batch as a whole is unusable (not its events): a 4xx for the client, naming the fields, as every route does. */
     public static final class BadBatch extends RuntimeException {
         public final int status;
         public final List<Problem.FieldError> errors;
 
-        BadBatch(int status, String message) {
-            this(status, message, List.of());
+        BadBatch(int status, String message, String field, String fieldMessage) {
+            this(status, message, List.of(new Problem.FieldError(field, fieldMessage)));
         }
 
         BadBatch(int status, String message, List<Problem.FieldError> errors) {
@@ -85,17 +85,21 @@ public class EventIngestion {
      * fails too, or when PostgreSQL refused the work for a reason other than the batch's content.
      */
     public Receipt ingest(UUID userId, boolean admin, JsonNode body) throws SQLException {
-        if (body == null || !body.isObject() || !body.path("events").isArray()) {
-            throw new BadBatch(400, "The body must be {\"events\": [ ... ]}");
+        if (body == null || !body.isObject()) {
+            throw new BadBatch(400, "The body must be {\"events\": [ ... ]}", "body", "must be an object: {\"events\": [ ... ]}");
+        }
+        if (!body.path("events").isArray()) {
+            throw new BadBatch(400, "The body must be {\"events\": [ ... ]}", "events", "is required: an array of events");
         }
         JsonNode events = body.get("events");
         if (events.isEmpty()) {
-            throw new BadBatch(400, "events is empty");
+            throw new BadBatch(400, "events is empty", "events", "must hold at least one event");
         }
         if (events.size() > MAX_EVENTS) {
-            throw new BadBatch(413, "At most " + MAX_EVENTS + " events per batch; got " + events.size());
+            throw new BadBatch(413, "At most " + MAX_EVENTS + " events per batch; got " + events.size(), "events",
+                    "must hold at most " + MAX_EVENTS + " events");
         }
-        List<Problem.FieldError> refusals = EventValidator.batchRefusals(body, userId != null);
+        List<Problem.FieldError> refusals = EventValidator.batchRefusals(body);
         if (!refusals.isEmpty()) {
             throw new BadBatch(400, "The batch holds text, instants or an anonymousId that cannot be stored", refusals);
         }
@@ -129,7 +133,8 @@ public class EventIngestion {
                 // What validation should have caught: the client drops the batch.
                 LOG.errorf("usage events refused by PostgreSQL for their content (SQLState %s), not parked: %s",
                         failed.getSQLState(), failed.getMessage());
-                throw new BadBatch(400, "The batch holds a value the event store cannot keep");
+                throw new BadBatch(400, "The batch holds a value the event store cannot keep", "events",
+                        "holds a value the event store cannot keep");
             }
             if (!Database.unavailable(failed)) {
                 // A deadlock, a privilege gone: the route's 503, the client keeps the batch and retries.

@@ -98,8 +98,10 @@ public final class EventValidator {
     /**
      * What refuses the whole batch (400) instead of one event, as the contract's v1.1 says for every route:
      * text PostgreSQL cannot store anywhere in the body, field names at any depth of {@code meta} included,
-     * an {@code occurredAt} outside the years 2000–2100, and, for an anonymous batch, a batch
-     * {@code anonymousId} that is not an installation id ({@link IdField#ANONYMOUS_ID}). The store refuses
+     * an {@code occurredAt} outside the years 2000–2100, and a batch {@code anonymousId} that is not an
+     * installation id ({@link IdField#ANONYMOUS_ID}) — with a bearer token too, where it is not used: a body
+     * that breaks the documented format is the client's mistake either way, and one accepted with a token
+     * would be refused the day the same client sends it without. The store refuses
      * NUL (U+0000) in text and in jsonb, and would turn an unpaired UTF-16 surrogate into something else;
      * such a batch must never reach it, because a refusal there once looked like an outage, parked the batch
      * and stopped the replay. The whole body is walked, fields the event check would drop included, so
@@ -107,13 +109,12 @@ public final class EventValidator {
      *
      * @return one error per offending spot (at most {@link #MAX_FIELD_ERRORS}); empty when the batch may go on
      */
-    public static List<Problem.FieldError> batchRefusals(JsonNode body, boolean authenticated) {
+    public static List<Problem.FieldError> batchRefusals(JsonNode body) {
         List<Problem.FieldError> errors = new ArrayList<>();
         unstorableText(body, "", errors);
         // The batch's anonymousId stands for every event of an anonymous batch: a bad one is the batch's fault.
-        // With a bearer token it is ignored, never stored, and so not judged.
         JsonNode anonymousId = body.path("anonymousId");
-        if (!authenticated && !anonymousId.isMissingNode() && !anonymousId.isNull() && errors.isEmpty()) {
+        if (!anonymousId.isMissingNode() && !anonymousId.isNull() && errors.isEmpty()) {
             String problem = IdField.ANONYMOUS_ID.problem(anonymousId);
             if (problem != null) {
                 errors.add(new Problem.FieldError("anonymousId", problem));
@@ -228,9 +229,10 @@ public final class EventValidator {
         String lane;
         String feedRequestId;
         try {
+            // Held to its format with a bearer token too (then it is not stored), as the batch's is.
+            String ownAnonymousId = optionalId(event, IdField.ANONYMOUS_ID);
             if (!authenticated) {
-                anonymousId = optionalId(event, IdField.ANONYMOUS_ID);
-                anonymousId = anonymousId != null ? anonymousId : defaultAnonymousId;
+                anonymousId = ownAnonymousId != null ? ownAnonymousId : defaultAnonymousId;
                 if (anonymousId == null) {
                     return reject("anonymousId is required without a bearer token");
                 }

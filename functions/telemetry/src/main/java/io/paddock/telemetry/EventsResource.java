@@ -13,7 +13,6 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -94,10 +93,7 @@ public class EventsResource {
                     principal.map(Principal::isAdmin).orElse(false), body);
             return Response.accepted(receipt).header(HttpHeaders.CACHE_CONTROL, "no-store").build();
         } catch (EventIngestion.BadBatch e) {
-            if (!e.errors.isEmpty()) {
-                throw Problem.invalid(e.getMessage(), e.errors);
-            }
-            throw new WebApplicationException(e.getMessage(), e.status);
+            throw Problem.invalid(e.status, e.getMessage(), e.errors);
         }
     }
 }

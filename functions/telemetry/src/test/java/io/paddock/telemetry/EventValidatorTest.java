@@ -108,13 +108,12 @@ class EventValidatorTest {
     }
 
     @Test
-    void aBatchAnonymousIdThatReadsAsPersonalDataRefusesTheAnonymousBatch() throws Exception {
+    void aBatchAnonymousIdThatReadsAsPersonalDataRefusesTheBatchWithOrWithoutABearerToken() throws Exception {
         var body = JSON.readTree("{\"anonymousId\":\"ada@example.com\",\"events\":[" + event("itemId", "post-1") + "]}");
-        List<Problem.FieldError> refusals = EventValidator.batchRefusals(body, false);
+        List<Problem.FieldError> refusals = EventValidator.batchRefusals(body);
         assertEquals(1, refusals.size());
         assertEquals("anonymousId", refusals.get(0).field());
-        assertTrue(EventValidator.batchRefusals(body, true).isEmpty(), "ignored, never stored, with a bearer token");
         var phone = JSON.readTree("{\"anonymousId\":\"+1 415 555 2671\",\"events\":[" + event("itemId", "post-1") + "]}");
-        assertEquals("anonymousId", EventValidator.batchRefusals(phone, false).get(0).field());
+        assertEquals("anonymousId", EventValidator.batchRefusals(phone).get(0).field());
     }
 }

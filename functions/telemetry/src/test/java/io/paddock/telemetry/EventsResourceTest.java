@@ -193,6 +193,75 @@ class EventsResourceTest {
                 .then().statusCode(413).contentType("application/problem+json");
     }
 
+    /** Issue 16: these answered 400/413 with no errors[], where every other route names the field. */
+    @Test
+    void aBatchOfTheWrongShapeIsAProblemNamingTheFieldLikeEveryOtherRoute() {
+        StringBuilder many = new StringBuilder("{\"anonymousId\":\"a1\",\"events\":[");
+        for (int i = 0; i < 101; i++) {
+            many.append(i == 0 ? "" : ",").append(event(UUID.randomUUID(), "impression", ""));
+        }
+        given().contentType(ContentType.JSON).body(many.append("]}").toString()).when().post("/v1/events")
+                .then().statusCode(413).contentType("application/problem+json")
+                .body("errors.field", contains("events"))
+                .body("errors.message", contains("must hold at most 100 events"));
+        for (String wrong : new String[] {"{\"events\":\"lots\"}", "{\"anonymousId\":\"a1\"}", "{\"events\":null}"}) {
+            given().contentType(ContentType.JSON).body(wrong).when().post("/v1/events")
+                    .then().statusCode(400).contentType("application/problem+json")
+                    .body("type", equalTo("https://paddock.dev/problems/validation-failed"))
+                    .body("errors.field", contains("events"))
+                    .body("errors.message", contains("is required: an array of events"));
+        }
+        given().contentType(ContentType.JSON).body("{\"events\":[]}").when().post("/v1/events")
+                .then().statusCode(400).body("errors.field", contains("events"))
+                .body("errors.message", contains("must hold at least one event"));
+        given().contentType(ContentType.JSON).body("[1,2,3]").when().post("/v1/events")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("errors.field", contains("body"))
+                .body("errors.message", contains("must be an object: {\"events\": [ ... ]}"));
+    }
+
+    /** Issue 16: with a bearer token the batch's anonymousId was not judged at all, 200 characters passed. */
+    @Test
+    void aBatchAnonymousIdBreakingItsFormatIsRefusedWithABearerTokenToo() {
+        String token = tokens.issue(Ids.uuidV7(), "user").token();
+        given().auth().oauth2(token).contentType(ContentType.JSON)
+                .body("{\"anonymousId\":\"" + "a".repeat(200) + "\",\"events\":[" + event(UUID.randomUUID(), "like", "") + "]}")
+                .when().post("/v1/events")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("errors.field", contains("anonymousId"));
+        given().auth().oauth2(token).contentType(ContentType.JSON)
+                .body("{\"anonymousId\":\"" + "a".repeat(128) + "\",\"events\":[" + event(UUID.randomUUID(), "like", "") + "]}")
+                .when().post("/v1/events")
+                .then().statusCode(202).body("accepted", equalTo(1));
+        // An event's own anonymousId is held to the same format: that event alone is rejected.
+        given().auth().oauth2(token).contentType(ContentType.JSON)
+                .body("{\"events\":[" + event(UUID.randomUUID(), "like", ",\"anonymousId\":\"" + "a".repeat(200) + "\"") + ","
+                        + event(UUID.randomUUID(), "like", "") + "]}")
+                .when().post("/v1/events")
+                .then().statusCode(202).body("accepted", equalTo(1))
+                .body("rejected[0].index", equalTo(0))
+                .body("rejected[0].reason", startsWith("anonymousId must be"));
+    }
+
+    /** Issue 16 reported every event of an anonymous batch refused as "anonymousId is required" despite the batch's. */
+    @Test
+    void withoutATokenTheBatchAnonymousIdStandsForEveryEventThatNamesNone() {
+        String anon = "install-" + UUID.randomUUID();
+        String own = "own-" + UUID.randomUUID();
+        given().contentType(ContentType.JSON)
+                .body("{\"anonymousId\":\"" + anon + "\",\"events\":[" + event(UUID.randomUUID(), "like", "") + ","
+                        + event(UUID.randomUUID(), "click", ",\"anonymousId\":null") + ","
+                        + event(UUID.randomUUID(), "click", ",\"anonymousId\":\"" + own + "\"") + "]}")
+                .when().post("/v1/events")
+                .then().statusCode(202).body("accepted", equalTo(3)).body("rejected", hasSize(0));
+        assertEquals(2, count("SELECT count(*) FROM usage_events WHERE anonymous_id = '" + anon + "' AND user_id IS NULL"));
+        assertEquals(1, count("SELECT count(*) FROM usage_events WHERE anonymous_id = '" + own + "' AND user_id IS NULL"));
+        given().contentType(ContentType.JSON).body("{\"events\":[" + event(UUID.randomUUID(), "like", "") + "]}")
+                .when().post("/v1/events")
+                .then().statusCode(202).body("accepted", equalTo(0))
+                .body("rejected[0].reason", equalTo("anonymousId is required without a bearer token"));
+    }
+
     /** Issue 6's counting rule, scaled down: duplicated ids and retried batches store each event once. */
     @Test
     void duplicatesAndRetriesAddUpToExactlyTheUniqueEvents() {

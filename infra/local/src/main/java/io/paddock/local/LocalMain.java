@@ -1,6 +1,7 @@
 package io.paddock.local;
 
 import io.paddock.embedded.EmbeddedStores;
+import io.paddock.shared.http.HttpConventions;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
@@ -26,6 +27,7 @@ public class LocalMain {
             java.util.logging.Logger.getLogger("io.zonky"));
 
     public static void main(String... args) {
+        HttpConventions.answerUnparsableTargetsHere(); // before Quarkus starts, as in Lambda (LambdaEntryPoint)
         List<String> arguments = List.of(args);
         if (arguments.contains("--help") || arguments.contains("-h")) {
             System.out.println("usage: paddock local [--seed | --seed=big] [--fresh]   (PADDOCK_PORT, PADDOCK_DATA_DIR, "

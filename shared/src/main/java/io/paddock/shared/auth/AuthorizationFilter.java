@@ -7,8 +7,9 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
  * The authorization step of every route that declares {@link SignedIn} or {@link AdminOnly}, the same order
- * on every route: limit ({@code RateLimitFilter}, {@link Priorities#USER}) → authorize (here) → idempotency
- * ({@code USER + 100}) → read and validate the body → the resource. Judging the caller before the body
+ * on every route: limit ({@code RateLimitFilter}, {@link Priorities#USER}) → authorize (here) → a body the
+ * HTTP layer refused, 415 or 413 ({@code BodyRefusals}, {@code USER + 75}) → idempotency ({@code USER + 100})
+ * → read and validate the body → the resource. Judging the caller before the body
  * means a malformed anonymous request to a protected route is a 401, not a 400 that tells a stranger what
  * the route expects; running after the limit step means that 401 is still counted (by client address) and
  * carries the rate-limit headers. Routes with an optional bearer ({@code POST /v1/events}) declare

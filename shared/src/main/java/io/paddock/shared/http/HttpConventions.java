@@ -12,15 +12,18 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.Set;
 
 /**
  * The conventions every response shares, applied at the HTTP layer so that they hold for JAX-RS
  * resources, framework endpoints and unmatched routes alike: request id, security headers, the origin
- * lock, CORS ({@code Vary: Origin} on every answer), the request-line and header-size limits (414, 431), the
- * JSON-only rule for request bodies (415), the body-size limit counted on the bytes
- * received (413), the request's log line and metrics ({@link RequestLog}), and a problem+json 404 for
- * unknown routes.
+ * lock, CORS ({@code Vary: Origin} on every answer), the request-line and header-size limits (414, 431), a
+ * request target that is not a valid URI (400, see {@link #answerUnparsableTargetsHere}), the JSON-only rule
+ * for request bodies (415), the body-size limit counted on the bytes received (413), the request's log line
+ * and metrics ({@link RequestLog}), and a problem+json 404 for unknown routes. A 415 or 413 for a request a
+ * route answers is given by that route's {@link BodyRefusals} step, after its limit and authorization steps.
  *
  * <p>Order matters: the {@link OriginLock} is the first decision taken — before CORS preflights, the 415 and
  * 413, the 404/405 of unknown routes and every JAX-RS filter (rate limiting included) — so a call that did
@@ -48,13 +51,16 @@ public class HttpConventions {
     private final CorsPolicy cors;
     private final RequestLog requestLog;
     private final OriginLock originLock;
+    private final RouteTable routes;
     private final boolean localMode;
     private final long maxBodyBytes;
 
-    public HttpConventions(CorsPolicy cors, RequestLog requestLog, OriginLock originLock, PaddockConfig config) {
+    public HttpConventions(CorsPolicy cors, RequestLog requestLog, OriginLock originLock, RouteTable routes,
+            PaddockConfig config) {
         this.cors = cors;
         this.requestLog = requestLog;
         this.originLock = originLock;
+        this.routes = routes;
         this.localMode = config.localMode();
         this.maxBodyBytes = config.http().maxBodyBytes();
     }
@@ -119,6 +125,12 @@ public class HttpConventions {
                             + " bytes together", shortPath(request), requestId));
             return;
         }
+        if (!parsableTarget(request.uri())) {
+            ProblemResponses.send(response, Problem.of(400, "bad-request", "Bad Request",
+                    "The request target is not a valid URI: a '%' must start a percent-encoding of two hex digits",
+                    shortPath(request), requestId));
+            return;
+        }
         if (request.method() == HttpMethod.OPTIONS && origin != null
                 && request.getHeader("Access-Control-Request-Method") != null) {
             if (!corsAllowed) {
@@ -140,9 +152,17 @@ public class HttpConventions {
         boolean json = JsonMediaTypes.isJson(request.getHeader(HttpHeaders.CONTENT_TYPE));
         if ((chunked || declaresContent(length)) && !json) {
             // A browser sends a body without Content-Type, or as text/plain or a form, cross-site without a
-            // preflight; refusing it here means such a forged call never reaches a limit, a store or a hash.
-            ProblemResponses.send(response, Problem.of(415, "unsupported-media-type", "Unsupported Media Type",
-                    "Send the body as application/json", request.path(), requestId));
+            // preflight; such a forged call never reaches a store or a hash past the limit step (its body is
+            // never read), and it is counted against the caller like any refused request.
+            Problem unsupported = Problem.of(415, "unsupported-media-type", "Unsupported Media Type",
+                    "Send the body as application/json", request.path(), requestId);
+            if (routes.answers(request.method().name(), request.path())) {
+                // Lets the route match its @Consumes (nothing reads this body) so that its steps run first.
+                request.headers().set(HttpHeaders.CONTENT_TYPE, "application/json");
+                BodyRefusals.leaveToTheRoute(rc, unsupported);
+            } else {
+                ProblemResponses.send(response, unsupported);
+            }
             return;
         }
         if (json) {
@@ -152,7 +172,7 @@ public class HttpConventions {
         }
         if (length != null) {
             if (tooLarge(length)) {
-                refuseTooLarge(request, response, requestId);
+                refuseTooLarge(rc, requestId);
                 return;
             }
             // The HTTP codec delivers exactly Content-Length bytes: the header is the count.
@@ -179,18 +199,20 @@ public class HttpConventions {
             rc.response().writeContinue();
         }
         Buffer body = Buffer.buffer();
+        boolean[] refused = {false};
         request.handler(chunk -> {
-            if (rc.response().ended()) {
-                return; // already refused: dropped until the connection closes
+            if (refused[0]) {
+                return; // dropped until the connection closes
             }
             if ((long) body.length() + chunk.length() > maxBodyBytes) {
-                refuseTooLarge(request, rc.response(), requestId);
+                refused[0] = true;
+                refuseTooLarge(rc, requestId);
                 return;
             }
             body.appendBuffer(chunk);
         });
         request.endHandler(ignored -> {
-            if (!rc.response().ended()) {
+            if (!refused[0] && !rc.response().ended()) {
                 rc.setBody(body);
                 rc.next();
             }
@@ -198,11 +220,20 @@ public class HttpConventions {
         request.resume();
     }
 
-    private void refuseTooLarge(HttpServerRequest request, HttpServerResponse response, String requestId) {
+    private void refuseTooLarge(RoutingContext rc, String requestId) {
+        HttpServerRequest request = rc.request();
         // The client may still be sending; closing after the answer stops it without reading the rest.
-        response.putHeader(HttpHeaders.CONNECTION, "close");
-        ProblemResponses.send(response, Problem.of(413, "payload-too-large", "Payload Too Large",
-                "The body may be at most " + maxBodyBytes + " bytes", request.path(), requestId));
+        rc.response().putHeader(HttpHeaders.CONNECTION, "close");
+        Problem tooLarge = Problem.of(413, "payload-too-large", "Payload Too Large",
+                "The body may be at most " + maxBodyBytes + " bytes", request.path(), requestId);
+        if (routes.answers(request.method().name(), request.path())) {
+            // Nothing reads the body from here on; without its length the server's own backstop
+            // (quarkus.http.limits.max-body-size) does not answer a huge one bare before the route's steps.
+            request.headers().remove(HttpHeaders.CONTENT_LENGTH);
+            BodyRefusals.leaveToTheRoute(rc, tooLarge);
+        } else {
+            ProblemResponses.send(rc.response(), tooLarge);
+        }
     }
 
     static void varyOnOrigin(HttpServerResponse response) {
@@ -215,6 +246,34 @@ public class HttpConventions {
             }
         }
         response.headers().add(HttpHeaders.VARY, "Origin");
+    }
+
+    /**
+     * Quarkus refuses a request target that {@link URI} cannot parse ({@code /v1/%zz}) in its outermost HTTP
+     * handler, before any route or filter, with a bare 400: no body, no request id, no security headers.
+     * This switches that check off so the same targets reach {@link #handle} and get the contract's problem
+     * there, by the same test ({@link #parsableTarget}). It must run before Quarkus starts (Quarkus reads the
+     * switch once, when its HTTP recorder class loads): every entry point calls it first —
+     * {@code LambdaEntryPoint}, the local stack's main — and the tests set the property in the build.
+     */
+    public static void answerUnparsableTargetsHere() {
+        System.setProperty(DISABLE_QUARKUS_URI_CHECK, "true");
+    }
+
+    /** Quarkus' (Vert.x's) switch of its own request-target check. */
+    public static final String DISABLE_QUARKUS_URI_CHECK = "vertx.disableURIValidation";
+
+    /** The test Quarkus applies: nothing below this filter ever sees a target it would have refused. */
+    static boolean parsableTarget(String uri) {
+        if (uri == null) {
+            return false;
+        }
+        try {
+            new URI(uri);
+            return true;
+        } catch (URISyntaxException e) {
+            return false;
+        }
     }
 
     /** As the HTTP/1.1 codec counts it: {@code METHOD SP request-target SP HTTP/1.1}. */
@@ -254,13 +313,18 @@ public class HttpConventions {
         }
     }
 
+    private static boolean isSwaggerUi(String path) {
+        return path != null && (path.equals("/q/swagger-ui") || path.startsWith("/q/swagger-ui/"));
+    }
+
     private void securityHeaders(HttpServerRequest request, HttpServerResponse response) {
         response.putHeader("Strict-Transport-Security", "max-age=63072000; includeSubDomains");
         response.putHeader("X-Content-Type-Options", "nosniff");
         response.putHeader("Referrer-Policy", "no-referrer");
         response.putHeader("X-Frame-Options", "DENY");
-        // JSON needs no scripts, styles or frames; only the local Swagger UI (under /q/) is a page.
-        if (!(localMode && request.path().startsWith("/q/"))) {
+        // JSON needs no scripts, styles or frames; only the local Swagger UI is a page. The OpenAPI document
+        // and everything else under /q/ is data like any answer.
+        if (!(localMode && isSwaggerUi(request.path()))) {
             response.putHeader("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
         }
     }

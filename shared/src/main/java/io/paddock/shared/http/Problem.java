@@ -25,8 +25,38 @@ public record Problem(String type, String title, int status, String detail, Stri
 
     /** A 400 validation-failed problem naming the fields, for a resource to throw (the mappers add instance and requestId). */
     public static WebApplicationException invalid(String detail, List<FieldError> fieldErrors) {
-        Problem problem = of(400, "validation-failed", "Bad Request", detail, null, null).withErrors(fieldErrors);
-        return new WebApplicationException(detail, Response.status(400).entity(problem).type(MEDIA_TYPE).build());
+        return invalid(400, detail, fieldErrors);
+    }
+
+    /**
+     * As {@link #invalid(String, List)} with another 4xx status for what the fields break, e.g. 413 for a
+     * batch of too many items: the type is the status's own ({@code payload-too-large}) except for 400.
+     */
+    public static WebApplicationException invalid(int status, String detail, List<FieldError> fieldErrors) {
+        Response.Status known = Response.Status.fromStatusCode(status);
+        String title = known != null ? known.getReasonPhrase() : "HTTP " + status;
+        Problem problem = of(status, status == 400 ? "validation-failed" : slug(status), title, detail, null, null)
+                .withErrors(fieldErrors);
+        return new WebApplicationException(detail, Response.status(status).entity(problem).type(MEDIA_TYPE).build());
+    }
+
+    /** The last part of {@code type} for a status when nothing more precise is known ({@code …/problems/not-found}). */
+    public static String slug(int status) {
+        return switch (status) {
+            case 400 -> "bad-request";
+            case 401 -> "unauthorized";
+            case 403 -> "forbidden";
+            case 404 -> "not-found";
+            case 405 -> "method-not-allowed";
+            case 406 -> "not-acceptable";
+            case 409 -> "conflict";
+            case 413 -> "payload-too-large";
+            case 415 -> "unsupported-media-type";
+            case 422 -> "unprocessable-content";
+            case 429 -> "quota-exceeded";
+            case 503 -> "service-unavailable";
+            default -> status >= 500 ? "server-error" : "client-error";
+        };
     }
 
     public Problem withErrors(List<FieldError> fieldErrors) {

@@ -54,21 +54,7 @@ public class ProblemMappers {
         } else if (status >= 500) {
             LOG.errorf(e, "server error %d on %s", status, uri.getPath());
         }
-        String slug = switch (status) {
-            case 400 -> "bad-request";
-            case 401 -> "unauthorized";
-            case 403 -> "forbidden";
-            case 404 -> "not-found";
-            case 405 -> "method-not-allowed";
-            case 406 -> "not-acceptable";
-            case 409 -> "conflict";
-            case 413 -> "payload-too-large";
-            case 415 -> "unsupported-media-type";
-            case 422 -> "unprocessable-content";
-            case 429 -> "quota-exceeded";
-            case 503 -> "service-unavailable";
-            default -> status >= 500 ? "server-error" : "client-error";
-        };
+        String slug = Problem.slug(status);
         String detail = switch (status) {
             case 404 -> "No resource at " + uri.getPath();
             case 405 -> "This route does not accept that method";
@@ -119,7 +105,8 @@ public class ProblemMappers {
             problem = problem(400, "validation-failed", "The body has a field this route does not know", headers, uri)
                     .withErrors(List.of(new Problem.FieldError(path(unknown), "unknown field")));
         } else if (e instanceof MismatchedInputException mismatch) {
-            String expected = mismatch instanceof InvalidFormatException invalid
+            // A scalar refused for a text field (StrictJsonReading) is a wrong type, not a badly written value.
+            String expected = mismatch instanceof InvalidFormatException && mismatch.getTargetType() != String.class
                     ? "has the wrong format" : "has the wrong type";
             String field = path(mismatch);
             problem = field.isEmpty()

@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
 
 /**
  * The JAX-RS routes of this function, so that a 405 can say which methods a path does allow
- * ({@code Allow}, RFC 9110 §15.5.6) — Quarkus REST raises the 405 without it.
+ * ({@code Allow}, RFC 9110 §15.5.6) — Quarkus REST raises the 405 without it — and so that
+ * {@link HttpConventions} knows whether a body it refuses belongs to a route ({@link BodyRefusals}).
  */
 @ApplicationScoped
 public class RouteTable {
@@ -34,6 +35,11 @@ public class RouteTable {
             }
         }
         return allowed;
+    }
+
+    /** Whether a JAX-RS route of this function answers {@code method} on {@code path}. */
+    public boolean answers(String method, String path) {
+        return allowedMethods(path).contains(method);
     }
 
     /**

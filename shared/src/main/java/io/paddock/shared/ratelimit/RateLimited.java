@@ -16,8 +16,9 @@ public @interface RateLimited {
     Category value();
 
     /**
-     * False for routes that report standing without spending it (GET /v1/rate-limits): only the
-     * per-container burst limit applies, so the route cannot be used for a flood either.
+     * False for routes that report standing without spending it (GET /v1/rate-limits, "not itself counted"
+     * in the contract): nothing is counted against the category, and a spent window does not refuse them;
+     * only a per-container burst limit of their own applies, so the route cannot be used for a flood either.
      */
     boolean counted() default true;
 }

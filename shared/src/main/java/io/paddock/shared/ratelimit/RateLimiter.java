@@ -126,7 +126,14 @@ public class RateLimiter {
         int limit = limit(s, c);
         long window = policies.window().toSeconds();
         String burstKey = s.key() + "|" + c.policyName();
-        long wait = burst.refuseFor(burstKey, RateLimitPolicies.scaled(policy.burst(), multiplier(s, c)));
+        // A route that reports standing counts nothing against its category, not even in L0: its own
+        // per-second bucket, which L1's "window spent" block (below) never touches. Its refusals are
+        // dropped at once rather than fed to the offender count, which only counted requests report to L1.
+        String ownKey = counted ? burstKey : burstKey + "|uncounted";
+        long wait = burst.refuseFor(ownKey, RateLimitPolicies.scaled(policy.burst(), multiplier(s, c)));
+        if (!counted) {
+            burst.takeRefusals(ownKey);
+        }
         if (wait > 0) {
             long seconds = Math.max(1, (wait + 999) / 1000);
             throw new QuotaExceeded(new Standing(c, limit, 0, seconds, window, false), seconds,

@@ -1,5 +1,6 @@
 package io.paddock.shared.snapshot;
 
+import io.paddock.shared.http.HttpConventions;
 import io.quarkus.amazon.lambda.runtime.QuarkusStreamHandler;
 import io.quarkus.arc.Arc;
 import io.quarkus.arc.ArcContainer;
@@ -18,6 +19,11 @@ import org.jboss.logging.Logger;
 public class LambdaEntryPoint extends QuarkusStreamHandler {
 
     private static final Logger LOG = Logger.getLogger(LambdaEntryPoint.class);
+
+    static {
+        // Before Quarkus starts (in the constructor): a malformed request target gets the contract's problem.
+        HttpConventions.answerUnparsableTargetsHere();
+    }
 
     public LambdaEntryPoint() {
         super();

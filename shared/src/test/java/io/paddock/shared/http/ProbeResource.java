@@ -56,6 +56,14 @@ public class ProbeResource {
         return Map.of("present", value != null);
     }
 
+    /** An answer holding an instant finer than milliseconds, as PostgreSQL's timestamptz (microseconds) gives. */
+    @GET
+    @Path("/instant")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Map<String, Object> instant() {
+        return Map.of("at", java.time.Instant.parse("2026-11-24T06:40:00.123456789Z"));
+    }
+
     @GET
     @Path("/boom")
     public String boom() {
