@@ -3,8 +3,9 @@ package io.paddock.shared.validation;
 import java.util.List;
 
 /**
- * A request body with rules across its fields, or rules a field annotation cannot say (a registration's
- * password must not contain its e-mail address): {@link Constraints} adds these problems to the fields' own.
+ * A request body with rules a field annotation cannot say (a registration is held to auth's account rules:
+ * e-mail syntax, common passwords, handle, display name): {@link Constraints} adds these problems to the
+ * fields' own.
  */
 public interface CheckedAsAWhole {
 
