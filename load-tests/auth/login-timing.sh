@@ -6,6 +6,9 @@
 # Usage: load-tests/auth/login-timing.sh [rounds]   (from anywhere; default 300 rounds)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# Maven and the JVMs run on the JDK 21+ that ./paddock uses (the default java may be older).
+JAVA_HOME=$(./paddock java-home) || exit 2
+export JAVA_HOME
 rounds=${1:-300}
 port=${PADDOCK_BENCH_PORT:-3921}
 scratch=$(mktemp -d)
@@ -20,5 +23,5 @@ for _ in $(seq 1 240); do
     sleep 0.5
 done
 grep -q "ready at" "$scratch/log" || { cat "$scratch/log" >&2; echo "the local API did not start" >&2; exit 1; }
-JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
+JAVA=$JAVA_HOME/bin/java
 "$JAVA" load-tests/auth/LoginTiming.java "http://127.0.0.1:$port" "$rounds"

@@ -9,6 +9,9 @@
 #   (the first run spends about a minute loading it; later runs skip that).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# Maven and the JVMs run on the JDK 21+ that ./paddock uses (the default java may be older).
+JAVA_HOME=$(./paddock java-home) || exit 2
+export JAVA_HOME
 viewers=${1:-200}
 seed=${2:-2026}
 port=${PADDOCK_BENCH_PORT:-3922}

@@ -12,23 +12,8 @@ cd "$(dirname "$0")/../.."
 rounds=${1:-10}
 warm=${2:-200}
 
-java_major() {
-    "$1" -version 2>&1 | awk -F'"' '/version/ { split($2, v, "."); print (v[1] == "1" ? v[2] : v[1]); exit }'
-}
-# A JDK 21 or newer, found as ./paddock finds it: JAVA_HOME, then java on PATH, then /usr/lib/jvm.
-if [ -z "${JAVA_HOME:-}" ] || [ ! -x "$JAVA_HOME/bin/java" ] || [ "$(java_major "$JAVA_HOME/bin/java")" -lt 21 ]; then
-    JAVA_HOME=
-    if command -v java >/dev/null 2>&1 && [ "$(java_major java)" -ge 21 ]; then
-        JAVA_HOME=$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")
-    else
-        for candidate in /usr/lib/jvm/*; do
-            if [ -x "$candidate/bin/javac" ] && [ "$(java_major "$candidate/bin/java")" -ge 21 ]; then
-                JAVA_HOME=$candidate; break
-            fi
-        done
-    fi
-    [ -n "$JAVA_HOME" ] || { echo "cold-start.sh: needs a JDK 21 or newer (set JAVA_HOME to one)" >&2; exit 2; }
-fi
+# The JDK 21+ that ./paddock uses (one finder for every script).
+JAVA_HOME=$(./paddock java-home) || exit 2
 export JAVA_HOME
 
 classpath=load-tests/target/cold-start.classpath

@@ -10,6 +10,9 @@
 # Usage: load-tests/telemetry/ingest-bench.sh [extra JMH options, e.g. -t 2 or -wi 1 -i 3]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# Maven and the JVMs run on the JDK 21+ that ./paddock uses (the default java may be older).
+JAVA_HOME=$(./paddock java-home) || exit 2
+export JAVA_HOME
 # Tests are not needed to measure (and need not compile): maven.test.skip.
 ./mvnw -B -q -Dmaven.test.skip=true -pl load-tests -am install
 ./mvnw -B -q -pl load-tests exec:exec -Dbench.args="IngestBenchmark -foe true -rf text -rff target/ingest.txt $*"
