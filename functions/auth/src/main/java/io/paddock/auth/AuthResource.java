@@ -67,11 +67,12 @@ public class AuthResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     @CustomDeserialization(StrictJson.class)
-    @Operation(summary = "Create an account and log it in",
+    @Operation(operationId = "register", summary = "Create an account and log it in",
             description = "Password: 8 to 128 characters, any characters, not one of the 1,000 most common. "
                     + "Handle: ^[a-z0-9_]{3,30}$. A taken e-mail address or handle is a 409 naming the field.")
     @APIResponse(responseCode = "201", description = "The account and its first session",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SessionDocument.class)))
+    @APIResponse(responseCode = "409", description = "The e-mail address or handle is taken (errors[] names the field)")
     public Response register(@RequestBody(required = true) RegisterRequest body) throws SQLException {
         RequestBodies.valid(body);
         try {
@@ -88,7 +89,7 @@ public class AuthResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     @CustomDeserialization(StrictJson.class)
-    @Operation(summary = "Log in with e-mail address and password",
+    @Operation(operationId = "login", summary = "Log in with e-mail address and password",
             description = "A wrong address and a wrong password get the same 401. Limited per client address "
                     + "(auth category) and per account and address together: after 5 consecutive failures for "
                     + "an account from one address, that address backs off 1, 2, 4 … 300 s (429); other "
@@ -96,6 +97,7 @@ public class AuthResource {
                     + "together, every address backs off from its own first failure.")
     @APIResponse(responseCode = "200", description = "A new session",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SessionDocument.class)))
+    @APIResponse(responseCode = "401", description = "Wrong e-mail address or password (one generic problem for both)")
     public Response login(@RequestBody(required = true) LoginRequest body) throws SQLException {
         RequestBodies.valid(body);
         try {
@@ -111,13 +113,14 @@ public class AuthResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     @CustomDeserialization(StrictJson.class)
-    @Operation(summary = "Exchange a refresh token for a new pair",
+    @Operation(operationId = "refreshSession", summary = "Exchange a refresh token for a new pair",
             description = "The presented token is spent. Presented again within the grace period (10 s) it gets "
                     + "the same new pair back; any other reuse of a spent token is a 401 and revokes the whole token "
                     + "family, together with every access token issued from it. A token whose secret does not match "
                     + "one the family issued is a plain 401 and revokes nothing.")
     @APIResponse(responseCode = "200", description = "The new pair",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TokenPair.class)))
+    @APIResponse(responseCode = "401", description = "Not a refresh token the family can spend: unknown, expired, revoked, or a spent one reused (which revokes the family)")
     public Response refresh(@RequestBody(required = true) RefreshRequest body) throws SQLException {
         RequestBodies.valid(body);
         try {
@@ -135,7 +138,7 @@ public class AuthResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @CustomDeserialization(StrictJson.class)
     @SecurityRequirement(name = "bearer")
-    @Operation(summary = "End the session",
+    @Operation(operationId = "logout", summary = "End the session",
             description = "Revokes the refresh token's family (when it is the caller's) with every access token "
                     + "issued from it, and the bearer access token.")
     @APIResponse(responseCode = "204", description = "Logged out")
@@ -154,7 +157,7 @@ public class AuthResource {
     @SignedIn
     @Produces(MediaType.APPLICATION_JSON)
     @SecurityRequirement(name = "bearer")
-    @Operation(summary = "The caller's account", description = "Category read. Personal: private, no-cache.")
+    @Operation(operationId = "getMe", summary = "The caller's account", description = "Category read. Personal: private, no-cache.")
     @APIResponse(responseCode = "200", description = "The account of the bearer token",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MeDocument.class)))
     public Response me() throws SQLException {
@@ -169,7 +172,7 @@ public class AuthResource {
     @Path("/jwks.json")
     @RateLimited(Category.AUTH)
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "The public keys that verify access tokens",
+    @Operation(operationId = "getJwks", summary = "The public keys that verify access tokens",
             description = "JWK set of the current and the previous signing key (by kid). Publicly cacheable.")
     @APIResponse(responseCode = "200", description = "JWK set (RFC 7517)",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Map.class)))

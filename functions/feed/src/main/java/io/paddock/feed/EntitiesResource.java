@@ -7,6 +7,7 @@ import io.paddock.shared.auth.SignedIn;
 import io.paddock.shared.http.StorableText.Storable;
 import io.paddock.shared.ratelimit.Category;
 import io.paddock.shared.ratelimit.RateLimited;
+import io.paddock.shared.validation.Constraints;
 import io.paddock.shared.validation.RequestBodies;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -34,9 +35,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class EntitiesResource {
 
     public record NewEntity(
-            @NotNull(message = "is required") @Pattern(regexp = "(?s).*\\S.*", message = "must not be blank")
+            @NotNull(message = "is required") @Pattern(regexp = Constraints.NOT_BLANK, message = "must not be blank")
             @Size(max = 40, message = "must be at most 40 characters") @Storable String kind,
-            @NotNull(message = "is required") @Pattern(regexp = "(?s).*\\S.*", message = "must not be blank")
+            @NotNull(message = "is required") @Pattern(regexp = Constraints.NOT_BLANK, message = "must not be blank")
             @Size(max = 200, message = "must be at most 200 characters") @Storable String name) {
     }
 
@@ -53,7 +54,9 @@ public class EntitiesResource {
     @SignedIn
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Create an entity")
+    @Operation(operationId = "createEntity", summary = "Create an entity",
+            description = "Any signed-in user. kind (at most 40 characters) and name (at most 200) must not be blank; "
+                    + "both are stored without surrounding whitespace.")
     @APIResponse(responseCode = "201", description = "The entity",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = EntityCreated.class)))
     public Response create(@RequestBody(required = true) NewEntity entity) throws SQLException {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** The contract's JSON shapes of the feed routes. */
 public final class FeedDocuments {
@@ -11,7 +12,7 @@ public final class FeedDocuments {
     private FeedDocuments() {
     }
 
-    public record Author(UUID id, String handle, String displayName) {
+    public record Author(UUID id, String handle, @Schema(nullable = true) String displayName) {
     }
 
     /**
@@ -23,7 +24,8 @@ public final class FeedDocuments {
             @JsonIgnore Instant keysetCreatedAt) {
     }
 
-    public record Page(List<Post> items, String nextCursor) {
+    public record Page(List<Post> items,
+            @Schema(nullable = true, description = "Pass as ?cursor= for the next page; null at the end") String nextCursor) {
     }
 
     public record PostCreated(Post post) {

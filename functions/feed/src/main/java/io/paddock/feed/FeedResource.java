@@ -53,7 +53,7 @@ public class FeedResource {
     @SignedIn
     @Produces(MediaType.APPLICATION_JSON)
     @SecurityRequirement(name = "bearer")
-    @Operation(summary = "The caller's home feed",
+    @Operation(operationId = "getHomeFeed", summary = "The caller's home feed",
             description = "Newest first: own posts, posts by followed users and posts targeting followed entities, "
                     + "each once; without posts the caller hid or reported and without authors the caller blocked. "
                     + "Personal: private, no-cache, Vary: Authorization.")
@@ -76,9 +76,10 @@ public class FeedResource {
     @Path("/users/{handle}")
     @RateLimited(Category.READ)
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "A user's posts", description = "Public; cacheable by CDNs (s-maxage).")
+    @Operation(operationId = "getUserFeed", summary = "A user's posts", description = "Public; cacheable by CDNs (s-maxage).")
     @APIResponse(responseCode = "200", description = "A page of posts",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = FeedDocuments.Page.class)))
+    @APIResponse(responseCode = "404", description = "No user with this handle")
     public Response profile(@PathParam("handle") String handle, @QueryParam("limit") String limit,
             @QueryParam("cursor") String cursor, @Context HttpHeaders headers) throws SQLException {
         int pageSize = QueryParams.limit(limit);
@@ -96,9 +97,10 @@ public class FeedResource {
     @Path("/entities/{entityId}")
     @RateLimited(Category.READ)
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Posts targeting an entity", description = "Public; cacheable by CDNs (s-maxage).")
+    @Operation(operationId = "getEntityFeed", summary = "Posts targeting an entity", description = "Public; cacheable by CDNs (s-maxage).")
     @APIResponse(responseCode = "200", description = "A page of posts",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = FeedDocuments.Page.class)))
+    @APIResponse(responseCode = "404", description = "No such entity")
     public Response entity(@PathParam("entityId") String entityId, @QueryParam("limit") String limit,
             @QueryParam("cursor") String cursor, @Context HttpHeaders headers) throws SQLException {
         UUID entity = QueryParams.uuid("entityId", entityId);

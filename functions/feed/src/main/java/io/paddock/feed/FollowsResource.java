@@ -40,8 +40,10 @@ public class FollowsResource {
     @Path("/users/{handle}")
     @RateLimited(Category.WRITE)
     @SignedIn
-    @Operation(summary = "Follow a user")
+    @Operation(operationId = "followUser", summary = "Follow a user", description = "Idempotent: following again is 204. "
+            + "The user's posts appear in the caller's home feed on its next read; following oneself is a 400.")
     @APIResponse(responseCode = "204", description = "Following")
+    @APIResponse(responseCode = "404", description = "No user with this handle")
     public Response followUser(@PathParam("handle") String handle) throws SQLException {
         return user(handle, true);
     }
@@ -50,8 +52,9 @@ public class FollowsResource {
     @Path("/users/{handle}")
     @RateLimited(Category.WRITE)
     @SignedIn
-    @Operation(summary = "Stop following a user")
+    @Operation(operationId = "unfollowUser", summary = "Stop following a user", description = "Idempotent: a user not followed is 204 too.")
     @APIResponse(responseCode = "204", description = "Not following")
+    @APIResponse(responseCode = "404", description = "No user with this handle")
     public Response unfollowUser(@PathParam("handle") String handle) throws SQLException {
         return user(handle, false);
     }
@@ -60,8 +63,10 @@ public class FollowsResource {
     @Path("/entities/{entityId}")
     @RateLimited(Category.WRITE)
     @SignedIn
-    @Operation(summary = "Follow an entity")
+    @Operation(operationId = "followEntity", summary = "Follow an entity", description = "Idempotent: following again is 204. "
+            + "Posts targeting the entity appear in the caller's home feed on its next read.")
     @APIResponse(responseCode = "204", description = "Following")
+    @APIResponse(responseCode = "404", description = "No such entity")
     public Response followEntity(@PathParam("entityId") String entityId) throws SQLException {
         return entity(entityId, true);
     }
@@ -70,8 +75,9 @@ public class FollowsResource {
     @Path("/entities/{entityId}")
     @RateLimited(Category.WRITE)
     @SignedIn
-    @Operation(summary = "Stop following an entity")
+    @Operation(operationId = "unfollowEntity", summary = "Stop following an entity", description = "Idempotent: an entity not followed is 204 too.")
     @APIResponse(responseCode = "204", description = "Not following")
+    @APIResponse(responseCode = "404", description = "No such entity")
     public Response unfollowEntity(@PathParam("entityId") String entityId) throws SQLException {
         return entity(entityId, false);
     }

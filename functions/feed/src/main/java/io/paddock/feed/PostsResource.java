@@ -7,6 +7,7 @@ import io.paddock.shared.http.QueryParams;
 import io.paddock.shared.http.StorableText.Storable;
 import io.paddock.shared.ratelimit.Category;
 import io.paddock.shared.ratelimit.RateLimited;
+import io.paddock.shared.validation.Constraints;
 import io.paddock.shared.validation.RequestBodies;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -39,8 +40,9 @@ public class PostsResource {
 
     public static final int MAX_TARGETS = 10;
 
+    @Schema(example = "{\"body\": \"Qualifying starts at 14:00\", \"targetEntityIds\": [\"01938a6e-5b1c-7c3e-9f1a-2b3c4d5e6f70\"]}")
     public record NewPost(
-            @NotNull(message = "is required") @Pattern(regexp = "(?s).*\\S.*", message = "must not be blank")
+            @NotNull(message = "is required") @Pattern(regexp = Constraints.NOT_BLANK, message = "must not be blank")
             @Size(max = 5000, message = "must be at most 5000 characters") @Storable String body,
             @Size(max = MAX_TARGETS, message = "must name at most " + MAX_TARGETS + " entities")
             List<@NotNull(message = "must be entity ids") UUID> targetEntityIds) {
@@ -48,7 +50,7 @@ public class PostsResource {
 
     public record Action(
             @NotNull(message = "is required")
-            @Pattern(regexp = "like|save|hide|report", message = "must be one of like, save, hide, report") String type) {
+            @Pattern(regexp = "^(like|save|hide|report)$", message = "must be one of like, save, hide, report") String type) {
     }
 
     private final Caller caller;
@@ -64,7 +66,7 @@ public class PostsResource {
     @SignedIn
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Publish a post", description = "Body 1 to 5,000 characters; up to 10 target entities. "
+    @Operation(operationId = "createPost", summary = "Publish a post", description = "Body 1 to 5,000 characters; up to 10 target entities. "
             + "Every feed that includes it shows it on its next read.")
     @APIResponse(responseCode = "201", description = "The post",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PostCreated.class)))
@@ -79,8 +81,10 @@ public class PostsResource {
     @Path("/{postId}")
     @RateLimited(Category.WRITE)
     @SignedIn
-    @Operation(summary = "Delete a post", description = "The author or an admin.")
+    @Operation(operationId = "deletePost", summary = "Delete a post", description = "The author or an admin.")
     @APIResponse(responseCode = "204", description = "Deleted")
+    @APIResponse(responseCode = "403", description = "The caller is neither the author nor an admin")
+    @APIResponse(responseCode = "404", description = "No such post (or already deleted)")
     public Response delete(@PathParam("postId") String postId) throws SQLException {
         UUID id = QueryParams.uuid("postId", postId);
         writes.deletePost(caller.principal(), id);
@@ -92,10 +96,11 @@ public class PostsResource {
     @RateLimited(Category.MUTATION)
     @SignedIn
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Like, save, hide or report a post",
+    @Operation(operationId = "actOnPost", summary = "Like, save, hide or report a post",
             description = "Once per post and type (a repeat is a no-op 204); also recorded as a usage event. "
                     + "Hidden and reported posts leave the caller's home feed at once.")
     @APIResponse(responseCode = "204", description = "Recorded")
+    @APIResponse(responseCode = "404", description = "No such post (or deleted)")
     public Response act(@PathParam("postId") String postId, @RequestBody(required = true) Action action)
             throws SQLException {
         RequestBodies.valid(action);

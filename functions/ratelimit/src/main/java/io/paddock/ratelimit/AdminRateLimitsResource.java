@@ -45,7 +45,8 @@ public class AdminRateLimitsResource {
             Map<String, Double> multipliers) {
     }
 
-    public record OverrideDocument(UUID userId, String tier, Map<String, Double> multipliers, Instant updatedAt) {
+    public record OverrideDocument(UUID userId,
+            @Schema(nullable = true, description = "null when the override sets multipliers only") String tier, Map<String, Double> multipliers, Instant updatedAt) {
     }
 
     private final Caller caller;
@@ -66,11 +67,13 @@ public class AdminRateLimitsResource {
     @AdminOnly
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Set a user's rate-limit tier and/or multipliers",
+    @Operation(operationId = "putRateLimitOverride", summary = "Set a user's rate-limit tier and/or multipliers",
             description = "Admin. Stored durably; applies at once in this container and within 30 s everywhere. "
                     + "A body with neither tier nor multipliers removes the override.")
     @APIResponse(responseCode = "200", description = "The stored override",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OverrideDocument.class)))
+    @APIResponse(responseCode = "403", description = "The caller is not an admin")
+    @APIResponse(responseCode = "404", description = "No such user")
     public Response putOverride(@PathParam("userId") String userIdText, @RequestBody(required = true) OverrideRequest body)
             throws SQLException {
         RequestBodies.valid(body);
@@ -91,10 +94,11 @@ public class AdminRateLimitsResource {
     @Path("/blocks/{key}")
     @RateLimited(Category.ADMIN)
     @AdminOnly
-    @Operation(summary = "Unblock a key",
+    @Operation(operationId = "deleteRateLimitBlock", summary = "Unblock a key",
             description = "Admin. Key ip:<address> or user:<id>. Clears its windows in every layer and, for an "
                     + "address, its edge (WAF) block at the next sync. Idempotent.")
     @APIResponse(responseCode = "204", description = "Cleared")
+    @APIResponse(responseCode = "403", description = "The caller is not an admin")
     public Response unblock(@PathParam("key") String key) {
         limiter.unblock(rules.subjectKey(key));
         return Response.noContent().header(HttpHeaders.CACHE_CONTROL, "no-store").build();

@@ -25,7 +25,7 @@ public class HealthResource {
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Health of the API and its stores",
+    @Operation(operationId = "getHealth", summary = "Health of the API and its stores",
             description = "Runs a real round trip to PostgreSQL, Redis and DynamoDB, each cut off after 1 s.")
     @APIResponse(responseCode = "200", description = "Every store answered",
             content = @Content(schema = @Schema(implementation = HealthChecks.Report.class)))

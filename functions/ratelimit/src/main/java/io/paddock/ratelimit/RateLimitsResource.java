@@ -17,6 +17,8 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirementsSet;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** GET /v1/rate-limits: where the caller (user, else client address) stands in every category. */
@@ -43,13 +45,15 @@ public class RateLimitsResource {
     @GET
     @RateLimited(value = Category.READ, counted = false)
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "The caller's rate-limit standing in every category",
+    @Operation(operationId = "getRateLimits", summary = "The caller's rate-limit standing in every category",
             description = "Keyed by user when a valid bearer token is sent, else by client address; the auth "
                     + "category always by client address, as its routes count. Reading it "
                     + "spends nothing and is answered even when a category's window is spent (only a per-second burst "
                     + "limit of its own applies). Personal: private, no-cache.")
     @APIResponse(responseCode = "200", description = "Standing per category",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = StandingDocument.class)))
+    @SecurityRequirementsSet(@SecurityRequirement(name = "bearer"))
+    @SecurityRequirementsSet
     public Response standing() {
         RateLimiter.Subject subject = current.subject();
         Map<String, CategoryStanding> categories = new LinkedHashMap<>();

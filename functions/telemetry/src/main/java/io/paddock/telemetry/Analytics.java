@@ -11,21 +11,22 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** Admin analytics over usage_events; each answer is one query on an index made for it (V5). */
 @ApplicationScoped
 public class Analytics {
 
     /** {@code impressions}: served ones only; {@code clicks}: by senders with such an impression of the item. */
-    public record ItemCtr(String itemId, long impressions, long clicks, Double ctr) {
+    public record ItemCtr(String itemId, long impressions, long clicks, @Schema(nullable = true) Double ctr) {
     }
 
     public record CtrReport(String from, String to, List<ItemCtr> items) {
     }
 
     /** {@code medianDwellMs}: median time from a dwell_start to the dwell_end that follows it (same sender and item); null without pairs. */
-    public record Funnel(String surface, String from, String to, long impressions, long opens, long likes, long saves,
-            long shares, Double medianDwellMs) {
+    public record Funnel(@Schema(nullable = true, description = "The ?surface asked for; null for all") String surface, String from, String to, long impressions, long opens, long likes, long saves,
+            long shares, @Schema(nullable = true) Double medianDwellMs) {
     }
 
     /*

@@ -18,6 +18,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** GET /v1/analytics/ctr and /v1/analytics/funnel: admin only; ranges default to the last 7 days. */
@@ -41,7 +42,7 @@ public class AnalyticsResource {
     @AdminOnly
     @Path("/ctr")
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Impressions, clicks and CTR of one item (?itemId) or of the top items",
+    @Operation(operationId = "getCtr", summary = "Impressions, clicks and CTR of one item (?itemId) or of the top items",
             description = "Counts what was actually shown: impressions whose feedRequestId names a feed response "
                     + "served to their sender (a home feed served to that user, or a public feed), and clicks by senders "
                     + "with such an impression of the item in the range. Impressions without a feedRequestId, naming an "
@@ -49,6 +50,8 @@ public class AnalyticsResource {
                     + "counted. The top items are those with served impressions, most clicks first.")
     @APIResponse(responseCode = "200", description = "CTR is null where an item has no impressions",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Analytics.CtrReport.class)))
+    @SecurityRequirement(name = "bearer")
+    @APIResponse(responseCode = "403", description = "The caller is not an admin")
     public Response ctr(@QueryParam("itemId") String itemId, @QueryParam("from") String from, @QueryParam("to") String to,
             @QueryParam("limit") String limit) throws SQLException {
         QueryParams.storable("itemId", itemId);
@@ -64,9 +67,13 @@ public class AnalyticsResource {
     @AdminOnly
     @Path("/funnel")
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Impression → open → like/save/share counts, for one surface (?surface) or all")
+    @Operation(operationId = "getFunnel", summary = "Impression → open → like/save/share counts, for one surface (?surface) or all",
+            description = "Admin. The range is from/to (RFC 3339), by default the last 7 days, at most 31. surface is "
+                    + "null when all surfaces are counted; medianDwellMs is null without a dwell_start/dwell_end pair.")
     @APIResponse(responseCode = "200", description = "Counts in the range",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Analytics.Funnel.class)))
+    @SecurityRequirement(name = "bearer")
+    @APIResponse(responseCode = "403", description = "The caller is not an admin")
     public Response funnel(@QueryParam("surface") String surface, @QueryParam("from") String from,
             @QueryParam("to") String to) throws SQLException {
         QueryParams.storable("surface", surface);

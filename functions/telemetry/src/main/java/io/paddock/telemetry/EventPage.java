@@ -8,13 +8,16 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** One page of GET /v1/events and the keyset cursor that continues it. */
-public record EventPage(List<Item> items, String nextCursor) {
+public record EventPage(List<Item> items,
+        @Schema(nullable = true, description = "Pass as ?cursor= for the next page; null at the end") String nextCursor) {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Item(String eventId, String userId, String anonymousId, String type, String itemId, String surface,
-            String lane, String feedRequestId, String occurredAt, String receivedAt, @JsonRawValue String meta) {
+            String lane, String feedRequestId, String occurredAt, String receivedAt, @JsonRawValue @Schema(type = SchemaType.OBJECT, additionalProperties = Schema.True.class) String meta) {
     }
 
     /** Position after the last item: (occurredAt, eventId), newest first. */

@@ -24,6 +24,8 @@ import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirementsSet;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** POST /v1/events: a batch of usage events, each judged alone; retries of an eventId are free. */
@@ -45,10 +47,12 @@ public class EventsResource {
     @RateLimited(Category.READ)
     @SignedIn
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "The caller's own usage events, newest first",
+    @Operation(operationId = "listMyEvents", summary = "The caller's own usage events, newest first",
             description = "Admins may read another user's events with ?userId=; others get 403 for it.")
     @APIResponse(responseCode = "200", description = "One page; nextCursor is null at the end",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = EventPage.class)))
+    @SecurityRequirement(name = "bearer")
+    @APIResponse(responseCode = "403", description = "?userId= from a caller who is not an admin")
     public Response list(@QueryParam("type") String type, @QueryParam("from") String from, @QueryParam("to") String to,
             @QueryParam("cursor") String cursor, @QueryParam("limit") String limit, @QueryParam("userId") String userId)
             throws SQLException {
@@ -74,7 +78,7 @@ public class EventsResource {
     @RateLimited(Category.TELEMETRY)
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Record a batch of usage events",
+    @Operation(operationId = "sendEvents", summary = "Record a batch of usage events",
             description = "Up to 100 events and 256 KiB. Bearer optional: anonymous events carry anonymousId "
                     + "(per event or once for the batch). One event is stored per sender and eventId, whatever "
                     + "occurredAt says; resends count as duplicates.")
@@ -83,6 +87,8 @@ public class EventsResource {
     @APIResponse(responseCode = "202", description = "Stored what was valid; rejected lists the others by index",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(implementation = EventIngestion.Receipt.class)))
+    @SecurityRequirementsSet(@SecurityRequirement(name = "bearer"))
+    @SecurityRequirementsSet
     public Response record(JsonNode body) throws SQLException {
         // Bearer optional: no declaration; an anonymous batch is judged on its body, a bad token is still a 401.
         Optional<Principal> principal = caller.optional();

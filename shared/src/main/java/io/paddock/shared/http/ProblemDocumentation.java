@@ -1,25 +1,56 @@
 package io.paddock.shared.http;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.eclipse.microprofile.openapi.OASFactory;
 import org.eclipse.microprofile.openapi.OASFilter;
 import org.eclipse.microprofile.openapi.models.Components;
 import org.eclipse.microprofile.openapi.models.OpenAPI;
 import org.eclipse.microprofile.openapi.models.Operation;
 import org.eclipse.microprofile.openapi.models.PathItem;
+import org.eclipse.microprofile.openapi.models.headers.Header;
+import org.eclipse.microprofile.openapi.models.media.Content;
 import org.eclipse.microprofile.openapi.models.media.Schema;
+import org.eclipse.microprofile.openapi.models.parameters.Parameter;
+import org.eclipse.microprofile.openapi.models.responses.APIResponse;
 import org.eclipse.microprofile.openapi.models.responses.APIResponses;
 import org.eclipse.microprofile.openapi.models.security.SecurityScheme;
 
 /**
- * Puts the contract's conventions into the OpenAPI document: the problem+json shape of every error
- * (as the {@code default} response of each operation) and the bearer scheme. Registered with
+ * Puts the contract's conventions into the OpenAPI document, in one place rather than on every route: the
+ * problem+json shape of every error, the bearer scheme, the response headers the contract promises, and the
+ * statuses every route of a kind can answer — derived from what each operation declares:
+ * <ul>
+ * <li>every route: 503 (a store it needs is down) with {@code Retry-After}, and {@code X-Request-Id} on every answer;
+ * <li>a GET: {@code ETag}, {@code Cache-Control} and {@code Vary} on its 200, and 304 for a matching
+ * {@code If-None-Match} ({@code EntityTags} tags every GET);
+ * <li>security (a bearer token needed or optional): 401 with {@code WWW-Authenticate} (an invalid token is refused
+ * even where none is needed);
+ * <li>a request body: 400, 413 and 415 ({@code BodyRefusals}); query or path parameters: 400;
+ * <li>a mutation outside auth: the optional {@code Idempotency-Key} header, 409 while the first request with the key
+ * runs, 422 for the key reused with another request, {@code Idempotent-Replayed} on a replayed answer (auth's
+ * routes are {@code @AnswerNeverKept} and ignore the header);
+ * <li>a rate-limited route (all but health): the rate-limit headers on every answer and 429 with {@code Retry-After}.
+ * </ul>
+ * What only one route can answer (404, 409, 403 of admin routes …) is declared on the route with {@code @APIResponse}
+ * (a description is enough: any error response without content gets the problem schema here). The filter sees only
+ * the model, not the Java annotations ({@code @RateLimited}, {@code @AnswerNeverKept}): infra/local's
+ * {@code OpenApiDocumentTest} holds the two kinds of declaration to each other. Registered with
  * {@code mp.openapi.filter} where the document is served (the local app).
  */
 public class ProblemDocumentation implements OASFilter {
 
     static final String PROBLEM_REF = "#/components/schemas/Problem";
+    /** {@code @RateLimited} is on every route but this one (RateLimitCategoryTest). */
+    static final Set<String> NOT_RATE_LIMITED = Set.of("GET /v1/health");
+    /** The routes of AuthResource, which is {@code @AnswerNeverKept}: their answers carry credentials. */
+    static final String ANSWERS_NEVER_KEPT_UNDER = "/v1/auth/";
+    private static final Set<PathItem.HttpMethod> MUTATIONS = Set.of(PathItem.HttpMethod.POST, PathItem.HttpMethod.PUT,
+            PathItem.HttpMethod.PATCH, PathItem.HttpMethod.DELETE);
+    private static final List<String> RATE_LIMIT_HEADERS = List.of("RateLimit-Policy", "RateLimit", "X-RateLimit-Limit",
+            "X-RateLimit-Remaining", "X-RateLimit-Reset");
 
     @Override
     public void filterOpenAPI(OpenAPI openAPI) {
@@ -27,6 +58,173 @@ public class ProblemDocumentation implements OASFilter {
             openAPI.setComponents(OASFactory.createComponents());
         }
         Components components = openAPI.getComponents();
+        if (components.getSchemas() != null) {
+            components.getSchemas().values().forEach(ProblemDocumentation::anchorUuidPatterns);
+        }
+        addSchemas(components);
+        addHeaders(components);
+        components.addSecurityScheme("bearer", OASFactory.createSecurityScheme()
+                .type(SecurityScheme.Type.HTTP).scheme("bearer").bearerFormat("JWT (RS256)")
+                .description("Access token from login, register or refresh: an RS256 JWT with iss, aud, sub (the user "
+                        + "id), iat, nbf, exp (15 min), jti, role and fid (the refresh-token family it was issued "
+                        + "from). Refused once its jti is revoked (logout) or its family is (logout, reuse of a "
+                        + "spent refresh token, account gone)."));
+        if (openAPI.getServers() == null || openAPI.getServers().isEmpty()) {
+            openAPI.addServer(OASFactory.createServer().url("https://{host}")
+                    .description("A deployment: the stack output ApiUrl (its CloudFront domain, DistributionDomainName)")
+                    .variables(Map.of("host", OASFactory.createServerVariable().defaultValue("api.paddock.dev")
+                            .description("The deployment's domain; api.paddock.dev is only a placeholder"))));
+            openAPI.addServer(OASFactory.createServer().url("http://127.0.0.1:3000").description("./paddock local"));
+        }
+        if (openAPI.getPaths() == null || openAPI.getPaths().getPathItems() == null) {
+            return;
+        }
+        for (Map.Entry<String, PathItem> path : openAPI.getPaths().getPathItems().entrySet()) {
+            for (Map.Entry<PathItem.HttpMethod, Operation> entry : path.getValue().getOperations().entrySet()) {
+                document(path.getKey(), entry.getKey(), entry.getValue());
+            }
+        }
+    }
+
+    private static void document(String path, PathItem.HttpMethod method, Operation operation) {
+        APIResponses responses = operation.getResponses();
+        if (responses == null) {
+            responses = OASFactory.createAPIResponses();
+            operation.setResponses(responses);
+        }
+        if (operation.getSecurity() == null) {
+            // Said outright, so that no reader (or linter) takes a public route for one that forgot its token.
+            operation.setSecurity(List.of());
+        }
+        boolean get = method == PathItem.HttpMethod.GET;
+        boolean limited = !NOT_RATE_LIMITED.contains(method + " " + path);
+        boolean secured = operation.getSecurity() != null && !operation.getSecurity().isEmpty();
+        boolean body = operation.getRequestBody() != null;
+        boolean parameters = operation.getParameters() != null && !operation.getParameters().isEmpty();
+        boolean keptForReplay = MUTATIONS.contains(method) && !path.startsWith(ANSWERS_NEVER_KEPT_UNDER);
+
+        if (keptForReplay) {
+            operation.addParameter(OASFactory.createParameter().name("Idempotency-Key").in(Parameter.In.HEADER)
+                    .description("Optional: the same key and request within 24 h get the first answer back (status "
+                            + "and body) without the work being done twice; 1 to 255 visible ASCII characters")
+                    .schema(OASFactory.createSchema().type(List.of(Schema.SchemaType.STRING))
+                            .minLength(1).maxLength(255).pattern("^[\\x21-\\x7E]{1,255}$")));
+        }
+        if (get) {
+            addIfAbsent(responses, "304", "Not modified: the If-None-Match tag is current; no body", false);
+        }
+        if (body || parameters) {
+            addIfAbsent(responses, "400", body
+                    ? "Bad request: malformed JSON, a duplicate key, or invalid fields (errors[] names each)"
+                    : "Bad request: an invalid query or path value (errors[] names it)", true);
+        }
+        if (secured) {
+            addIfAbsent(responses, "401", "No valid access token: missing, malformed, expired or revoked", true);
+        }
+        if (keptForReplay) {
+            addIfAbsent(responses, "409", "A request with this Idempotency-Key is still being processed; retry shortly", true);
+        }
+        if (body) {
+            addIfAbsent(responses, "413", "The body is larger than the limit (256 KiB by default)", true);
+            addIfAbsent(responses, "415", "The body is not application/json", true);
+        }
+        if (keptForReplay) {
+            addIfAbsent(responses, "422", "This Idempotency-Key was used with a different request", true);
+        }
+        if (limited) {
+            addIfAbsent(responses, "429", "Over the rate limit (type …/quota-exceeded): retry after Retry-After seconds", true);
+        }
+        addIfAbsent(responses, "503", "A store the route needs is unavailable: retry after Retry-After seconds", true);
+        if (responses.getDefaultValue() == null) {
+            responses.setDefaultValue(OASFactory.createAPIResponse().description("Any other error: application/problem+json")
+                    .content(problemContent()));
+        }
+
+        for (Map.Entry<String, APIResponse> entry : responses.getAPIResponses().entrySet()) {
+            String status = entry.getKey();
+            APIResponse response = entry.getValue();
+            boolean error = status.startsWith("4") || status.startsWith("5");
+            if (error && !"default".equals(status) && response.getContent() == null) {
+                response.setContent(problemContent());
+            }
+            Map<String, Header> headers = new LinkedHashMap<>();
+            headers.put("X-Request-Id", ref("X-Request-Id"));
+            if (limited && !"default".equals(status)) {
+                RATE_LIMIT_HEADERS.forEach(name -> headers.put(name, ref(name)));
+            }
+            if (get && ("200".equals(status) || "304".equals(status))) {
+                headers.put("ETag", ref("ETag"));
+                headers.put("Cache-Control", ref("Cache-Control"));
+                headers.put("Vary", ref("Vary"));
+            }
+            if (MUTATIONS.contains(method) && status.startsWith("2")) {
+                headers.put("Cache-Control", ref("Cache-Control"));
+                if (keptForReplay) {
+                    headers.put("Idempotent-Replayed", ref("Idempotent-Replayed"));
+                }
+            }
+            if ("401".equals(status)) {
+                headers.put("WWW-Authenticate", ref("WWW-Authenticate"));
+            }
+            if ("429".equals(status) || ("503".equals(status) && error && isProblem(response))
+                    || ("409".equals(status) && keptForReplay)) {
+                headers.put("Retry-After", ref("Retry-After"));
+            }
+            if (response.getHeaders() != null) {
+                headers.putAll(response.getHeaders());
+            }
+            response.setHeaders(headers);
+        }
+    }
+
+    private static void addIfAbsent(APIResponses responses, String status, String description, boolean problem) {
+        if (responses.hasAPIResponse(status)) {
+            APIResponse existing = responses.getAPIResponse(status);
+            // SmallRye's own 400 for a validated body says only the reason phrase.
+            if ("Bad Request".equals(existing.getDescription())) {
+                existing.setDescription(description);
+            }
+            return;
+        }
+        APIResponse response = OASFactory.createAPIResponse().description(description);
+        if (problem) {
+            response.setContent(problemContent());
+        }
+        responses.addAPIResponse(status, response);
+    }
+
+    private static boolean isProblem(APIResponse response) {
+        return response.getContent() != null && response.getContent().hasMediaType(Problem.MEDIA_TYPE);
+    }
+
+    private static Content problemContent() {
+        return OASFactory.createContent().addMediaType(Problem.MEDIA_TYPE,
+                OASFactory.createMediaType().schema(OASFactory.createSchema().ref(PROBLEM_REF)));
+    }
+
+    private static Header ref(String name) {
+        return OASFactory.createHeader().ref("#/components/headers/" + name);
+    }
+
+    /**
+     * SmallRye writes a UUID's pattern unanchored, which a JSON Schema validator reads as "contains"; the server
+     * parses the whole value.
+     */
+    private static void anchorUuidPatterns(Schema schema) {
+        if (schema == null) {
+            return;
+        }
+        String pattern = schema.getPattern();
+        if ("uuid".equals(schema.getFormat()) && pattern != null && !pattern.startsWith("^")) {
+            schema.setPattern("^" + pattern + "$");
+        }
+        if (schema.getProperties() != null) {
+            schema.getProperties().values().forEach(ProblemDocumentation::anchorUuidPatterns);
+        }
+        anchorUuidPatterns(schema.getItems());
+    }
+
+    private static void addSchemas(Components components) {
         components.addSchema("FieldError", OASFactory.createSchema()
                 .type(List.of(Schema.SchemaType.OBJECT))
                 .addProperty("field", string("The request field, e.g. email or events[3].type"))
@@ -43,31 +241,55 @@ public class ProblemDocumentation implements OASFilter {
                 .addProperty("requestId", string("The X-Request-Id of the response; quote it when reporting"))
                 .addProperty("errors", OASFactory.createSchema().type(List.of(Schema.SchemaType.ARRAY))
                         .items(OASFactory.createSchema().ref("#/components/schemas/FieldError")))
-                .required(List.of("type", "title", "status", "requestId")));
-        components.addSecurityScheme("bearer", OASFactory.createSecurityScheme()
-                .type(SecurityScheme.Type.HTTP).scheme("bearer").bearerFormat("JWT (RS256)")
-                .description("Access token from login, register or refresh: an RS256 JWT with iss, aud, sub (the user "
-                        + "id), iat, nbf, exp (15 min), jti, role and fid (the refresh-token family it was issued "
-                        + "from). Refused once its jti is revoked (logout) or its family is (logout, reuse of a "
-                        + "spent refresh token, account gone)."));
-        if (openAPI.getPaths() == null || openAPI.getPaths().getPathItems() == null) {
-            return;
-        }
-        for (PathItem item : openAPI.getPaths().getPathItems().values()) {
-            for (Map.Entry<PathItem.HttpMethod, Operation> entry : item.getOperations().entrySet()) {
-                APIResponses responses = entry.getValue().getResponses();
-                if (responses == null) {
-                    responses = OASFactory.createAPIResponses();
-                    entry.getValue().setResponses(responses);
-                }
-                if (responses.getDefaultValue() == null) {
-                    responses.setDefaultValue(OASFactory.createAPIResponse()
-                            .description("Any error: application/problem+json")
-                            .content(OASFactory.createContent().addMediaType(Problem.MEDIA_TYPE,
-                                    OASFactory.createMediaType().schema(OASFactory.createSchema().ref(PROBLEM_REF)))));
-                }
-            }
-        }
+                .addProperty("violated-policies", OASFactory.createSchema().type(List.of(Schema.SchemaType.ARRAY))
+                        .items(OASFactory.createSchema().type(List.of(Schema.SchemaType.STRING)))
+                        .description("429 only: the rate-limit categories the request went over, e.g. [\"read\"]"))
+                .required(List.of("type", "title", "status", "requestId"))
+                .examples(List.of(Map.of(
+                        "type", Problem.TYPE_BASE + "validation-failed",
+                        "title", "Bad Request",
+                        "status", 400,
+                        "detail", "The post has invalid fields",
+                        "instance", "/v1/posts",
+                        "requestId", "01938a6e-5b1c-7c3e-9f1a-2b3c4d5e6f70",
+                        "errors", List.of(Map.of("field", "body", "message", "must not be blank"))))));
+    }
+
+    private static void addHeaders(Components components) {
+        header(components, "X-Request-Id", "On every response: the request's id, echoed from the request when it is a sane "
+                + "token, else new. Quote it when reporting a problem; telemetry's feedRequestId names a feed response by it.");
+        header(components, "ETag", "Strong tag of the exact body bytes; send it back as If-None-Match to get 304 while "
+                + "the body is unchanged.");
+        header(components, "Cache-Control", "public, max-age=0, s-maxage=30, stale-while-revalidate=60, stale-if-error=300 "
+                + "(public feeds, JWKS; numbers configurable); private, no-cache (personal answers); no-store (the rest, "
+                + "mutations among them).");
+        header(components, "Vary", "Authorization on personal answers; Origin wherever the route answers CORS.");
+        header(components, "RateLimit-Policy", "The route's category quota (draft-ietf-httpapi-ratelimit-headers-10), "
+                + "e.g. \"read\";q=100;w=60.");
+        header(components, "RateLimit", "The caller's standing in the category, e.g. \"read\";r=57;t=23. Absent on answers "
+                + "marked Cache-Control: public (a shared cache would replay it to everyone); read GET /v1/rate-limits.");
+        integerHeader(components, "X-RateLimit-Limit", "Requests per window of the route's category, for this caller. "
+                + "Absent on answers marked Cache-Control: public.");
+        integerHeader(components, "X-RateLimit-Remaining", "Requests left in the current window. Absent on answers "
+                + "marked Cache-Control: public.");
+        integerHeader(components, "X-RateLimit-Reset", "Seconds until the window resets. Absent on answers marked "
+                + "Cache-Control: public.");
+        integerHeader(components, "Retry-After", "Seconds to wait before retrying (429: never earlier than the window's "
+                + "reset; 503: 5).");
+        header(components, "WWW-Authenticate", "Bearer error=\"invalid_token\" (RFC 6750).");
+        header(components, "Allow", "On a 405 (a path served with another method): the methods the path accepts.");
+        header(components, "Idempotent-Replayed", "true when the answer is the kept first answer to the same "
+                + "Idempotency-Key and request; the work was not done again.");
+    }
+
+    private static void header(Components components, String name, String description) {
+        components.addHeader(name, OASFactory.createHeader().description(description)
+                .schema(OASFactory.createSchema().type(List.of(Schema.SchemaType.STRING))));
+    }
+
+    private static void integerHeader(Components components, String name, String description) {
+        components.addHeader(name, OASFactory.createHeader().description(description)
+                .schema(OASFactory.createSchema().type(List.of(Schema.SchemaType.INTEGER)).minimum(java.math.BigDecimal.ZERO)));
     }
 
     private static Schema string(String description) {

@@ -45,6 +45,14 @@ public final class Constraints {
     public record Violation(String path, String message) {
     }
 
+    /**
+     * Text with at least one character that is not ASCII whitespace: the blank check of free-text fields, for
+     * {@link Pattern}. It is also the document's {@code pattern}, so it is written the way ECMA-262 and Java
+     * read alike, anchored ({@code (?s)} and Java's whitespace meaning of {@code \S} are not portable: a
+     * JavaScript validator cannot compile the one and reads the other as Unicode whitespace).
+     */
+    public static final String NOT_BLANK = "^[\\s\\S]*[^\\t\\n\\x0B\\f\\r ][\\s\\S]*$";
+
     private static final String CONSTRAINTS_PACKAGE = "jakarta.validation.constraints.";
     private static final Set<Class<? extends Annotation>> SUPPORTED = Set.of(NotNull.class, NotBlank.class, Size.class,
             Pattern.class, Min.class, Max.class, DecimalMin.class, DecimalMax.class, StorableText.Storable.class,
