@@ -7,6 +7,8 @@ import io.paddock.shared.db.Database;
 import io.paddock.shared.events.UsageEventRows;
 import io.paddock.shared.http.Problem;
 import io.paddock.shared.http.Timestamps;
+import io.paddock.shared.idempotency.IdempotencyFilter;
+import io.paddock.shared.idempotency.IdempotencyKeys;
 import io.paddock.shared.ids.Ids;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.ForbiddenException;
@@ -20,6 +22,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -31,7 +34,10 @@ import java.util.UUID;
 public class FeedWrites {
 
     static final String EXISTING_ENTITIES = "SELECT id FROM entities WHERE id = ANY(?)";
-    static final String INSERT_POST = "INSERT INTO posts (id, author_id, body) VALUES (?, ?, ?)";
+    static final String INSERT_POST = "INSERT INTO posts (id, author_id, body, idempotency_key) VALUES (?, ?, ?, ?)";
+    /** The live post an author made with an Idempotency-Key within the time its answer would have been kept. */
+    static final String POST_OF_KEY = "SELECT id FROM posts WHERE author_id = ? AND idempotency_key = ? AND deleted_at IS NULL "
+            + "AND created_at > now() - make_interval(secs => ?) ORDER BY created_at DESC LIMIT 1";
     static final String INSERT_TARGET = "INSERT INTO post_targets (post_id, entity_id) VALUES (?, ?)";
     static final String POST_FOR_DELETE = "SELECT author_id, ARRAY(SELECT entity_id FROM post_targets WHERE post_id = p.id) "
             + "FROM posts p WHERE id = ? AND deleted_at IS NULL FOR UPDATE";
@@ -60,16 +66,34 @@ public class FeedWrites {
     }
 
     public Post createPost(UUID author, String body, List<UUID> targets) throws SQLException {
+        return createPost(author, body, targets, Optional.empty());
+    }
+
+    /**
+     * With the request's {@code Idempotency-Key}: when the author already made a post with it (within the 24 h
+     * its answer is kept), that post is the answer and nothing is written. The idempotency filter replays kept
+     * answers before this runs; this covers the one it does not keep — a 5xx whose transaction had committed
+     * (the reply to COMMIT lost), which a retry would otherwise publish twice. The same key with another body
+     * or other targets is the contract's 422, as the filter answers it.
+     */
+    public Post createPost(UUID author, String body, List<UUID> targets, Optional<String> idempotencyKey) throws SQLException {
         Set<UUID> distinct = new LinkedHashSet<>(targets);
         UUID id = Ids.uuidV7();
         Post post = database.inTransaction(c -> {
+            Optional<Post> earlier = idempotencyKey.isPresent() ? postOfKey(c, author, idempotencyKey.get()) : Optional.empty();
+            if (earlier.isPresent()) {
+                if (!earlier.get().body().equals(body) || !Set.copyOf(earlier.get().targetEntityIds()).equals(distinct)) {
+                    throw IdempotencyFilter.keyReused();
+                }
+                return earlier.get();
+            }
             List<UUID> missing = missingEntities(c, distinct);
             if (!missing.isEmpty()) {
                 throw Problem.invalid("The post has invalid fields", List.of(new Problem.FieldError("targetEntityIds",
                         "no entity " + missing.get(0))));
             }
             try (PreparedStatement insert = c.prepareStatement(INSERT_POST)) {
-                FeedQueries.bind(insert, id, author, body);
+                FeedQueries.bind(insert, id, author, body, idempotencyKey.orElse(null));
                 insert.executeUpdate();
             }
             try (PreparedStatement target = c.prepareStatement(INSERT_TARGET)) {
@@ -83,6 +107,15 @@ public class FeedWrites {
         });
         cache.bump(audiences(author, distinct));
         return post;
+    }
+
+    private Optional<Post> postOfKey(Connection c, UUID author, String key) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(POST_OF_KEY)) {
+            FeedQueries.bind(s, author, key, IdempotencyKeys.KEEP.toSeconds());
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? queries.post(c, rs.getObject(1, UUID.class)) : Optional.empty();
+            }
+        }
     }
 
     public void deletePost(Principal caller, UUID postId) throws SQLException {

@@ -4,6 +4,7 @@ import io.paddock.feed.FeedDocuments.PostCreated;
 import io.paddock.shared.auth.Caller;
 import io.paddock.shared.auth.SignedIn;
 import io.paddock.shared.http.QueryParams;
+import io.paddock.shared.idempotency.IdempotencyFilter;
 import io.paddock.shared.http.StorableText.Storable;
 import io.paddock.shared.ratelimit.Category;
 import io.paddock.shared.ratelimit.RateLimited;
@@ -18,6 +19,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -70,10 +72,11 @@ public class PostsResource {
             + "Every feed that includes it shows it on its next read.")
     @APIResponse(responseCode = "201", description = "The post",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PostCreated.class)))
-    public Response create(@RequestBody(required = true) NewPost post) throws SQLException {
+    public Response create(@RequestBody(required = true) NewPost post, @Context HttpHeaders headers) throws SQLException {
         RequestBodies.valid(post);
         List<UUID> targets = post.targetEntityIds() == null ? List.of() : post.targetEntityIds();
-        PostCreated created = new PostCreated(writes.createPost(caller.principal().userId(), post.body(), targets));
+        PostCreated created = new PostCreated(writes.createPost(caller.principal().userId(), post.body(), targets,
+                IdempotencyFilter.acceptedKey(headers)));
         return Response.status(201).entity(created).header(HttpHeaders.CACHE_CONTROL, "no-store").build();
     }
 

@@ -17,7 +17,9 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.UUID;
 import org.awaitility.Awaitility;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** The contract's Idempotency-Key on a real mutation (POST /v1/posts) through the Lambda path. */
 @QuarkusTest
@@ -29,6 +31,9 @@ class IdempotencyKeyTest {
 
     @Inject
     AccessTokens tokens;
+
+    @Inject
+    DynamoDbClient dynamo;
 
     @Test
     void theSameKeyAndBodyReplayTheFirstResponseByteForByteWithoutPostingTwice() {
@@ -53,6 +58,34 @@ class IdempotencyKeyTest {
         as(author).body(body).post("/v1/posts").then().statusCode(201);
         as(author).body(body).post("/v1/posts").then().statusCode(201);
         assertEquals(4, f.count("SELECT count(*) FROM posts WHERE author_id = ?", author.id()));
+    }
+
+    @Test
+    void aRetryAfterAnAnswerThatWasNotKeptFindsThePostItsFirstAttemptMade() {
+        FeedFixture f = new FeedFixture(database, tokens);
+        TestUser author = f.user();
+        String key = "post-" + UUID.randomUUID();
+        String body = "{\"body\":\"committed, answer lost\"}";
+        String first = as(author).header("Idempotency-Key", key).body(body).post("/v1/posts")
+                .then().statusCode(201).extract().path("post.id");
+        // What a 5xx leaves behind: the post committed, but no kept answer (5xx answers are not kept).
+        forgetEveryKeptAnswer();
+        String retried = as(author).header("Idempotency-Key", key).body(body).post("/v1/posts")
+                .then().statusCode(201).extract().path("post.id");
+        assertEquals(first, retried, "the retry answers with the post the first attempt made");
+        assertEquals(1, f.count("SELECT count(*) FROM posts WHERE author_id = ?", author.id()));
+
+        forgetEveryKeptAnswer();
+        as(author).header("Idempotency-Key", key).body("{\"body\":\"something else\"}").post("/v1/posts")
+                .then().statusCode(422).contentType("application/problem+json");
+        assertEquals(1, f.count("SELECT count(*) FROM posts WHERE author_id = ?", author.id()));
+    }
+
+    private void forgetEveryKeptAnswer() {
+        String table = ConfigProvider.getConfig().getValue("paddock.dynamodb.idempotency-table", String.class);
+        for (var item : dynamo.scan(r -> r.tableName(table)).items()) {
+            dynamo.deleteItem(r -> r.tableName(table).key(java.util.Map.of("pk", item.get("pk"))));
+        }
     }
 
     @Test

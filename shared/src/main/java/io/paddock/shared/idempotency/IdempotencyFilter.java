@@ -102,11 +102,21 @@ public class IdempotencyFilter {
                             .entity(Problem.of(409, "conflict", "Conflict",
                                     "A request with this Idempotency-Key is still being processed; retry shortly", null, null))
                             .type(Problem.MEDIA_TYPE).build());
-            case IdempotencyKeys.Claim.Mismatch mismatch -> throw new WebApplicationException("mismatch",
-                    Response.status(422).entity(Problem.of(422, "idempotency-key-reused", "Unprocessable Content",
-                            "This Idempotency-Key was used with a different request", null, null))
-                            .type(Problem.MEDIA_TYPE).build());
+            case IdempotencyKeys.Claim.Mismatch mismatch -> throw keyReused();
         };
+    }
+
+    /** The contract's 422: this Idempotency-Key was used with a different request (also for a route's own check). */
+    public static WebApplicationException keyReused() {
+        return new WebApplicationException("mismatch",
+                Response.status(422).entity(Problem.of(422, "idempotency-key-reused", "Unprocessable Content",
+                        "This Idempotency-Key was used with a different request", null, null))
+                        .type(Problem.MEDIA_TYPE).build());
+    }
+
+    /** The request's Idempotency-Key as this filter accepted it (valid, on a route that keeps answers); else empty. */
+    public static Optional<String> acceptedKey(jakarta.ws.rs.core.HttpHeaders headers) {
+        return Optional.ofNullable(headers.getHeaderString(HEADER)).filter(key -> KEY.matcher(key).matches());
     }
 
     /** Declared by the route's function ({@link AnswerNeverKept} on the method or its resource class). */

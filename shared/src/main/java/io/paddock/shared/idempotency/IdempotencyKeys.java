@@ -21,7 +21,8 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 @ApplicationScoped
 public class IdempotencyKeys {
 
-    static final Duration KEEP = Duration.ofHours(24);
+    /** How long a completed answer is replayed. */
+    public static final Duration KEEP = Duration.ofHours(24);
     static final Duration CLAIM = Duration.ofSeconds(30);
     static final String PK = "pk";
     static final String FINGERPRINT = "fingerprint";
