@@ -5,6 +5,7 @@ import io.paddock.shared.auth.Caller;
 import io.paddock.shared.auth.Principal;
 import io.paddock.shared.auth.SignedIn;
 import io.paddock.shared.http.StorableText.Storable;
+import io.paddock.shared.idempotency.IdempotencyFilter;
 import io.paddock.shared.ratelimit.Category;
 import io.paddock.shared.ratelimit.RateLimited;
 import io.paddock.shared.validation.Constraints;
@@ -16,6 +17,7 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -59,11 +61,11 @@ public class EntitiesResource {
                     + "both are stored without surrounding whitespace.")
     @APIResponse(responseCode = "201", description = "The entity",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = EntityCreated.class)))
-    public Response create(@RequestBody(required = true) NewEntity entity) throws SQLException {
+    public Response create(@RequestBody(required = true) NewEntity entity, @Context HttpHeaders headers) throws SQLException {
         RequestBodies.valid(entity);
         Principal creator = caller.principal();
-        EntityCreated created = new EntityCreated(
-                writes.createEntity(creator.userId(), entity.kind().strip(), entity.name().strip()));
+        EntityCreated created = new EntityCreated(writes.createEntity(creator.userId(), entity.kind().strip(),
+                entity.name().strip(), IdempotencyFilter.acceptedKey(headers)));
         return Response.status(201).entity(created).header(HttpHeaders.CACHE_CONTROL, "no-store").build();
     }
 }

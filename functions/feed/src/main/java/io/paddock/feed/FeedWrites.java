@@ -49,7 +49,11 @@ public class FeedWrites {
     static final String UNFOLLOW_USER = "DELETE FROM user_follows WHERE follower_id = ? AND followee_id = ?";
     static final String FOLLOW_ENTITY = "INSERT INTO entity_follows (user_id, entity_id) VALUES (?, ?) ON CONFLICT DO NOTHING";
     static final String UNFOLLOW_ENTITY = "DELETE FROM entity_follows WHERE user_id = ? AND entity_id = ?";
-    static final String INSERT_ENTITY = "INSERT INTO entities (id, kind, name, created_by) VALUES (?, ?, ?, ?) RETURNING created_at";
+    static final String INSERT_ENTITY = "INSERT INTO entities (id, kind, name, created_by, idempotency_key) VALUES (?, ?, ?, ?, ?) "
+            + "RETURNING created_at";
+    /** As {@link #POST_OF_KEY}, for an entity. */
+    static final String ENTITY_OF_KEY = "SELECT id, kind, name, created_at FROM entities WHERE created_by = ? AND idempotency_key = ? "
+            + "AND created_at > now() - make_interval(secs => ?) ORDER BY created_at DESC LIMIT 1";
     static final String LIVE_POST = "SELECT 1 FROM posts WHERE id = ? AND deleted_at IS NULL";
     static final String INSERT_ACTION = "INSERT INTO post_actions (user_id, post_id, type) VALUES (?, ?, ?) ON CONFLICT DO NOTHING";
 
@@ -165,10 +169,29 @@ public class FeedWrites {
     }
 
     public Entity createEntity(UUID creator, String kind, String name) throws SQLException {
+        return createEntity(creator, kind, name, Optional.empty());
+    }
+
+    /** With the request's {@code Idempotency-Key}: as {@link #createPost(UUID, String, List, Optional)}. */
+    public Entity createEntity(UUID creator, String kind, String name, Optional<String> idempotencyKey) throws SQLException {
         UUID id = Ids.uuidV7();
         return database.inTransaction(c -> {
+            if (idempotencyKey.isPresent()) {
+                try (PreparedStatement s = c.prepareStatement(ENTITY_OF_KEY)) {
+                    FeedQueries.bind(s, creator, idempotencyKey.get(), IdempotencyKeys.KEEP.toSeconds());
+                    try (ResultSet rs = s.executeQuery()) {
+                        if (rs.next()) {
+                            if (!rs.getString(2).equals(kind) || !rs.getString(3).equals(name)) {
+                                throw IdempotencyFilter.keyReused();
+                            }
+                            return new Entity(rs.getObject(1, UUID.class), kind, name,
+                                    Timestamps.format(rs.getTimestamp(4).toInstant()));
+                        }
+                    }
+                }
+            }
             try (PreparedStatement s = c.prepareStatement(INSERT_ENTITY)) {
-                FeedQueries.bind(s, id, kind, name, creator);
+                FeedQueries.bind(s, id, kind, name, creator, idempotencyKey.orElse(null));
                 try (ResultSet rs = s.executeQuery()) {
                     rs.next();
                     return new Entity(id, kind, name, Timestamps.format(rs.getTimestamp(1).toInstant()));

@@ -81,6 +81,25 @@ class IdempotencyKeyTest {
         assertEquals(1, f.count("SELECT count(*) FROM posts WHERE author_id = ?", author.id()));
     }
 
+    @Test
+    void aRetriedEntityAfterAnAnswerThatWasNotKeptIsTheEntityItsFirstAttemptMade() {
+        FeedFixture f = new FeedFixture(database, tokens);
+        TestUser creator = f.user();
+        String key = "entity-" + UUID.randomUUID();
+        String name = "Team " + UUID.randomUUID();
+        String body = "{\"kind\":\"team\",\"name\":\"" + name + "\"}";
+        String first = as(creator).header("Idempotency-Key", key).body(body).post("/v1/entities")
+                .then().statusCode(201).extract().path("entity.id");
+        forgetEveryKeptAnswer();
+        String retried = as(creator).header("Idempotency-Key", key).body(body).post("/v1/entities")
+                .then().statusCode(201).extract().path("entity.id");
+        assertEquals(first, retried, "the retry answers with the entity the first attempt made");
+        assertEquals(1, f.count("SELECT count(*) FROM entities WHERE created_by = ?", creator.id()));
+        forgetEveryKeptAnswer();
+        as(creator).header("Idempotency-Key", key).body("{\"kind\":\"team\",\"name\":\"another\"}").post("/v1/entities")
+                .then().statusCode(422).contentType("application/problem+json");
+    }
+
     private void forgetEveryKeptAnswer() {
         String table = ConfigProvider.getConfig().getValue("paddock.dynamodb.idempotency-table", String.class);
         for (var item : dynamo.scan(r -> r.tableName(table)).items()) {
