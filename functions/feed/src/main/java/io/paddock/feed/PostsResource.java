@@ -52,6 +52,7 @@ public class PostsResource {
 
     public record Action(
             @NotNull(message = "is required")
+            @Schema(enumeration = {"like", "save", "hide", "report"})
             @Pattern(regexp = "^(like|save|hide|report)$", message = "must be one of like, save, hide, report") String type) {
     }
 

@@ -22,6 +22,7 @@ import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
@@ -53,7 +54,9 @@ public class EventsResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = EventPage.class)))
     @SecurityRequirement(name = "bearer")
     @APIResponse(responseCode = "403", description = "?userId= from a caller who is not an admin")
-    public Response list(@QueryParam("type") String type, @QueryParam("from") String from, @QueryParam("to") String to,
+    public Response list(@Parameter(description = "Only events of this type", schema = @Schema(enumeration = {
+                    "impression", "dwell_start", "dwell_end", "click", "open", "share", "like", "save", "hide", "report"}))
+            @QueryParam("type") String type, @QueryParam("from") String from, @QueryParam("to") String to,
             @QueryParam("cursor") String cursor, @QueryParam("limit") String limit, @QueryParam("userId") String userId)
             throws SQLException {
         Principal principal = caller.principal();

@@ -101,6 +101,9 @@ public class ProblemDocumentation implements OASFilter {
         boolean secured = operation.getSecurity() != null && !operation.getSecurity().isEmpty();
         boolean body = operation.getRequestBody() != null;
         boolean parameters = operation.getParameters() != null && !operation.getParameters().isEmpty();
+        if (parameters) {
+            operation.getParameters().forEach(QueryParams::document);
+        }
         boolean keptForReplay = MUTATIONS.contains(method) && !path.startsWith(ANSWERS_NEVER_KEPT_UNDER);
 
         if (keptForReplay) {

@@ -4,6 +4,9 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.OASFactory;
+import org.eclipse.microprofile.openapi.models.media.Schema;
+import org.eclipse.microprofile.openapi.models.parameters.Parameter;
 
 /** The contract's query and path parameters parsed strictly: anything malformed is a 400 naming the parameter. */
 public final class QueryParams {
@@ -71,6 +74,39 @@ public final class QueryParams {
             // falls through
         }
         throw invalid(name, "must be a UUID");
+    }
+
+    /**
+     * Documents a route's parameter by what the parser it goes through accepts (the routes take every parameter
+     * as text so that a bad one is a 400 naming it, which leaves SmallRye writing each as a bare string): a
+     * generated client then gets {@code limit: number}, dates and ids, not strings to guess.
+     */
+    static void document(Parameter parameter) {
+        if (parameter.getName() == null || parameter.getIn() == null || parameter.getIn() == Parameter.In.HEADER) {
+            return;
+        }
+        Schema schema = switch (parameter.getName()) {
+            case "limit" -> OASFactory.createSchema().type(List.of(Schema.SchemaType.INTEGER)).format("int32")
+                    .minimum(java.math.BigDecimal.ONE).maximum(java.math.BigDecimal.valueOf(MAX_LIMIT))
+                    .defaultValue(DEFAULT_LIMIT);
+            case "cursor" -> OASFactory.createSchema().type(List.of(Schema.SchemaType.STRING));
+            case "from", "to" -> OASFactory.createSchema().type(List.of(Schema.SchemaType.STRING)).format("date-time");
+            case "postId", "entityId", "userId" -> OASFactory.createSchema().ref("UUID");
+            default -> null;
+        };
+        if (schema == null) {
+            return;
+        }
+        parameter.setSchema(schema);
+        if (parameter.getDescription() == null) {
+            parameter.setDescription(switch (parameter.getName()) {
+                case "limit" -> "Page size: 1 to " + MAX_LIMIT + ", " + DEFAULT_LIMIT + " when absent";
+                case "cursor" -> "The nextCursor of the previous page, as it was; absent for the first page";
+                case "from" -> "Start of the range, inclusive (RFC 3339, UTC)";
+                case "to" -> "End of the range, exclusive (RFC 3339, UTC)";
+                default -> null;
+            });
+        }
     }
 
     public static jakarta.ws.rs.WebApplicationException invalid(String field, String message) {
