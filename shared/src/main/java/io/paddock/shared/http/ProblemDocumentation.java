@@ -114,6 +114,11 @@ public class ProblemDocumentation implements OASFilter {
                             .minLength(1).maxLength(255).pattern("^[\\x21-\\x7E]{1,255}$")));
         }
         if (get) {
+            // Declared so that a generated client has the parameter (ifNoneMatch) a revalidation needs.
+            operation.addParameter(OASFactory.createParameter().name("If-None-Match").in(Parameter.In.HEADER)
+                    .description("Optional: the ETag (or ETags, comma-separated) of an answer already held; 304 without a body "
+                            + "while one is current")
+                    .schema(OASFactory.createSchema().type(List.of(Schema.SchemaType.STRING))));
             addIfAbsent(responses, "304", "Not modified: the If-None-Match tag is current; no body", false);
         }
         if (body || parameters) {
