@@ -52,24 +52,24 @@ test("registerLoginAndRefreshRotateTheTokenPair", async () => {
 
     const auth = new AuthApi(new Configuration({ basePath }));
     const loggedIn = await auth.login({ loginRequest: { email, password } });
-    assert.equal(loggedIn.user?.id, registered.user?.id);
+    assert.equal(loggedIn.user.id, registered.user.id);
 
-    const refreshed = await auth.refreshSession({ refreshRequest: { refreshToken: loggedIn.refreshToken! } });
+    const refreshed = await auth.refreshSession({ refreshRequest: { refreshToken: loggedIn.refreshToken } });
     assert.ok(refreshed.accessToken);
     assert.notEqual(refreshed.refreshToken, loggedIn.refreshToken, "refresh rotates the refresh token");
 
-    const me = await new AuthApi(signedIn(() => refreshed.accessToken!)).getMe();
-    assert.equal(me.user?.email, email);
+    const me = await new AuthApi(signedIn(() => refreshed.accessToken)).getMe();
+    assert.equal(me.user.email, email);
 
     // Another tab refreshing with the same token moments later gets the same pair, not a reuse alarm.
-    const otherTab = await auth.refreshSession({ refreshRequest: { refreshToken: loggedIn.refreshToken! } });
+    const otherTab = await auth.refreshSession({ refreshRequest: { refreshToken: loggedIn.refreshToken } });
     assert.equal(otherTab.refreshToken, refreshed.refreshToken);
 
     // A token two rotations old is reuse: refused, and the whole family with it.
-    const latest = await auth.refreshSession({ refreshRequest: { refreshToken: refreshed.refreshToken! } });
-    const reuse = await problemOf(auth.refreshSession({ refreshRequest: { refreshToken: loggedIn.refreshToken! } }));
+    const latest = await auth.refreshSession({ refreshRequest: { refreshToken: refreshed.refreshToken } });
+    const reuse = await problemOf(auth.refreshSession({ refreshRequest: { refreshToken: loggedIn.refreshToken } }));
     assert.equal(reuse.status, 401);
-    const after = await problemOf(auth.refreshSession({ refreshRequest: { refreshToken: latest.refreshToken! } }));
+    const after = await problemOf(auth.refreshSession({ refreshRequest: { refreshToken: latest.refreshToken } }));
     assert.equal(after.status, 401, "the family is revoked");
 });
 
@@ -79,38 +79,38 @@ test("aWrongPasswordIsAProblemTheClientCanRead", async () => {
         new AuthApi(new Configuration({ basePath })).login({ loginRequest: { email, password: "not the password" } }));
     assert.equal(status, 401);
     assert.equal(problem.status, 401);
-    assert.ok(problem.type?.startsWith("https://"), problem.type);
+    assert.ok(problem.type.startsWith("https://"), problem.type);
 });
 
 test("postLikeAndReadTheHomeFeedWithRevalidation", async () => {
     const { session } = await signUp();
     const revalidation = new Revalidation();
-    const feed = new FeedApi(signedIn(() => session.accessToken!, [revalidation]));
+    const feed = new FeedApi(signedIn(() => session.accessToken, [revalidation]));
 
     const created = await feed.createPost({ newPost: { body: "Hello from the generated client" }, idempotencyKey: randomUUID() });
-    const postId = created.post!.id!;
+    const postId = created.post.id;
 
     const first = await feed.getHomeFeedRaw({ limit: 10 });
     assert.equal(first.raw.status, 200);
     assert.ok(first.raw.headers.get("ETag"), "the home feed has an ETag");
     const page = await first.value();
-    assert.deepEqual(page.items?.map(post => post.id), [postId], "a new user's home feed holds their own post");
+    assert.deepEqual(page.items.map(post => post.id), [postId], "a new user's home feed holds their own post");
 
     // Asked again unchanged: the server answers 304 and the client shows what it kept.
     const again = await feed.getHomeFeed({ limit: 10 });
     assert.equal(revalidation.notModified, 1, "the second read was revalidated (304)");
-    assert.deepEqual(again.items?.map(post => post.id), [postId]);
+    assert.deepEqual(again.items.map(post => post.id), [postId]);
 
     await feed.actOnPost({ postId, action: { type: ActionTypeEnum.Like } });
     const liked = await feed.getHomeFeed({ limit: 10 });
-    assert.equal(liked.items?.[0]?.likeCount, 1, "the like is counted on the post in the feed");
+    assert.equal(liked.items[0]?.likeCount, 1, "the like is counted on the post in the feed");
 });
 
 test("aTelemetryBatchSentWithTheFeedRequestIdIsStored", async () => {
     const { session } = await signUp();
-    const config = signedIn(() => session.accessToken!);
+    const config = signedIn(() => session.accessToken);
     const feed = new FeedApi(config);
-    const post = (await feed.createPost({ newPost: { body: "Seen once" } })).post!;
+    const post = (await feed.createPost({ newPost: { body: "Seen once" } })).post;
     const shown = await feed.getHomeFeedRaw({});
     const feedRequestId = shown.raw.headers.get("X-Request-Id")!;
     assert.ok(feedRequestId, "a feed answer names itself with X-Request-Id");
@@ -120,7 +120,7 @@ test("aTelemetryBatchSentWithTheFeedRequestIdIsStored", async () => {
     const receipt = await telemetry.sendEvents({
         eventBatch: {
             events: [{
-                eventId, type: UsageEventTypeEnum.Impression, itemId: post.id!, surface: "home", lane: "following",
+                eventId, type: UsageEventTypeEnum.Impression, itemId: post.id, surface: "home", lane: "following",
                 feedRequestId, occurredAt: new Date(),
             }],
         },
@@ -129,7 +129,7 @@ test("aTelemetryBatchSentWithTheFeedRequestIdIsStored", async () => {
     assert.equal(receipt.accepted, 1, JSON.stringify(receipt));
 
     const stored = await telemetry.listMyEvents({ limit: 10 });
-    const event = stored.items?.find(item => item.eventId === eventId);
+    const event = stored.items.find(item => item.eventId === eventId);
     assert.ok(event, "the event is readable back: " + JSON.stringify(stored));
     assert.equal(event.feedRequestId, feedRequestId);
     assert.equal(event.itemId, post.id);
