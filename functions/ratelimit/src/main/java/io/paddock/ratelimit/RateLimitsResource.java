@@ -1,5 +1,6 @@
 package io.paddock.ratelimit;
 
+import io.paddock.shared.auth.Caller;
 import io.paddock.shared.ratelimit.Category;
 import io.paddock.shared.ratelimit.CurrentStanding;
 import io.paddock.shared.ratelimit.RateLimited;
@@ -34,10 +35,12 @@ public class RateLimitsResource {
     public record StandingDocument(String key, String tier, Map<String, CategoryStanding> categories) {
     }
 
+    private final Caller caller;
     private final RateLimiter limiter;
     private final CurrentStanding current;
 
-    public RateLimitsResource(RateLimiter limiter, CurrentStanding current) {
+    public RateLimitsResource(Caller caller, RateLimiter limiter, CurrentStanding current) {
+        this.caller = caller;
         this.limiter = limiter;
         this.current = current;
     }
@@ -46,8 +49,9 @@ public class RateLimitsResource {
     @RateLimited(value = Category.READ, counted = false)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(operationId = "getRateLimits", summary = "The caller's rate-limit standing in every category",
-            description = "Keyed by user when a valid bearer token is sent, else by client address; the auth "
-                    + "category always by client address, as its routes count. Reading it "
+            description = "Keyed by user when a bearer token is sent, else by client address; the auth "
+                    + "category always by client address, as its routes count. A token that is sent must be valid "
+                    + "(else 401), as on every route. Reading it "
                     + "spends nothing and is answered even when a category's window is spent (only a per-second burst "
                     + "limit of its own applies). Personal: private, no-cache.")
     @APIResponse(responseCode = "200", description = "Standing per category",
@@ -55,6 +59,9 @@ public class RateLimitsResource {
     @SecurityRequirementsSet(@SecurityRequirement(name = "bearer"))
     @SecurityRequirementsSet
     public Response standing() {
+        // An expired or revoked token must not be answered with the address's standing: the client would read
+        // another key's numbers as its own instead of learning to refresh (the 401 events gives the same token).
+        caller.optional();
         RateLimiter.Subject subject = current.subject();
         Map<String, CategoryStanding> categories = new LinkedHashMap<>();
         for (Map.Entry<Category, Standing> e : limiter.standings(subject).entrySet()) {

@@ -136,6 +136,21 @@ class RateLimitingTest {
         }
     }
 
+    /**
+     * Issue 16 (contract test): a broken or expired token was answered 200 with the address's standing, which the
+     * client took for its own; like every route where a token is optional, a token that is sent must be valid.
+     */
+    @Test
+    void aTokenSentForTheStandingMustBeValidWhileNoTokenIsAnsweredByAddress() {
+        String ip = newIp();
+        for (String invalid : new String[] {"Bearer not-a-token", "Bearer a.b.c", "Basic dXNlcjpwYXNz"}) {
+            from(ip).header("Authorization", invalid).get("/v1/rate-limits").then().statusCode(401)
+                    .contentType(PROBLEM)
+                    .header("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+        }
+        from(ip).get("/v1/rate-limits").then().statusCode(200).body("key", equalTo("ip:" + ip));
+    }
+
     /** Issue 16: once the read window was spent, the standing route answered 429 like the reads it reports on. */
     @Test
     void readingOnesStandingIsNeverRefusedOnceTheReadWindowIsSpent() {

@@ -23,21 +23,23 @@ import org.eclipse.microprofile.openapi.models.security.SecurityScheme;
  * problem+json shape of every error, the bearer scheme, the response headers the contract promises, and the
  * statuses every route of a kind can answer — derived from what each operation declares:
  * <ul>
- * <li>every route: 503 (a store it needs is down) with {@code Retry-After}, and {@code X-Request-Id} on every answer;
- * <li>a GET: {@code ETag}, {@code Cache-Control} and {@code Vary} on its 200, and 304 for a matching
- * {@code If-None-Match} ({@code EntityTags} tags every GET);
+ * <li>every route: 503 (a store it needs is down) with {@code Retry-After}, and {@code X-Request-Id},
+ * {@code Cache-Control} and {@code Vary} on every answer;
+ * <li>a GET: {@code ETag} on its 200, and 304 for a matching {@code If-None-Match} ({@code EntityTags} tags every GET);
  * <li>security (a bearer token needed or optional): 401 with {@code WWW-Authenticate} (an invalid token is refused
- * even where none is needed);
+ * even where none is needed); the 401 of login and refresh (a wrong password or refresh token) has none;
  * <li>a request body: 400, 413 and 415 ({@code BodyRefusals}); query or path parameters: 400;
  * <li>a mutation outside auth: the optional {@code Idempotency-Key} header, 409 while the first request with the key
  * runs, 422 for the key reused with another request, {@code Idempotent-Replayed} on a replayed answer (auth's
  * routes are {@code @AnswerNeverKept} and ignore the header);
- * <li>a rate-limited route (all but health): the rate-limit headers on every answer and 429 with {@code Retry-After}.
+ * <li>a rate-limited route (all but health): the rate-limit headers on every answer and 429 with {@code Retry-After}
+ * (the standing route, which counts nothing, has them on its 429 only).
  * </ul>
  * What only one route can answer (404, 409, 403 of admin routes …) is declared on the route with {@code @APIResponse}
  * (a description is enough: any error response without content gets the problem schema here). The filter sees only
  * the model, not the Java annotations ({@code @RateLimited}, {@code @AnswerNeverKept}): infra/local's
- * {@code OpenApiDocumentTest} holds the two kinds of declaration to each other. Registered with
+ * {@code OpenApiDocumentTest} holds the two kinds of declaration to each other, and {@code OpenApiContractTest} holds
+ * the document to real answers. A header is {@code required} where every answer that names it carries it. Registered with
  * {@code mp.openapi.filter} where the document is served (the local app).
  */
 public class ProblemDocumentation implements OASFilter {
@@ -45,6 +47,11 @@ public class ProblemDocumentation implements OASFilter {
     static final String PROBLEM_REF = "#/components/schemas/Problem";
     /** {@code @RateLimited} is on every route but this one (RateLimitCategoryTest). */
     static final Set<String> NOT_RATE_LIMITED = Set.of("GET /v1/health");
+    /**
+     * {@code @RateLimited(counted = false)}: the standing route reports the caller's standing in its body and counts
+     * nothing, so only its own burst 429 carries the rate-limit headers.
+     */
+    static final Set<String> NOT_COUNTED = Set.of("GET /v1/rate-limits");
     /** The routes of AuthResource, which is {@code @AnswerNeverKept}: their answers carry credentials. */
     static final String ANSWERS_NEVER_KEPT_UNDER = "/v1/auth/";
     private static final Set<PathItem.HttpMethod> MUTATIONS = Set.of(PathItem.HttpMethod.POST, PathItem.HttpMethod.PUT,
@@ -98,6 +105,7 @@ public class ProblemDocumentation implements OASFilter {
         }
         boolean get = method == PathItem.HttpMethod.GET;
         boolean limited = !NOT_RATE_LIMITED.contains(method + " " + path);
+        boolean counted = limited && !NOT_COUNTED.contains(method + " " + path);
         boolean secured = operation.getSecurity() != null && !operation.getSecurity().isEmpty();
         boolean body = operation.getRequestBody() != null;
         boolean parameters = operation.getParameters() != null && !operation.getParameters().isEmpty();
@@ -157,21 +165,20 @@ public class ProblemDocumentation implements OASFilter {
             }
             Map<String, Header> headers = new LinkedHashMap<>();
             headers.put("X-Request-Id", ref("X-Request-Id"));
-            if (limited && !"default".equals(status)) {
+            // Every answer states its caching (errors too: no-store) and varies by Origin (contract v1.1).
+            headers.put("Cache-Control", ref("Cache-Control"));
+            headers.put("Vary", ref("Vary"));
+            if ((counted && !"default".equals(status)) || (limited && "429".equals(status))) {
                 RATE_LIMIT_HEADERS.forEach(name -> headers.put(name, ref(name)));
             }
             if (get && ("200".equals(status) || "304".equals(status))) {
                 headers.put("ETag", ref("ETag"));
-                headers.put("Cache-Control", ref("Cache-Control"));
-                headers.put("Vary", ref("Vary"));
             }
-            if (MUTATIONS.contains(method) && status.startsWith("2")) {
-                headers.put("Cache-Control", ref("Cache-Control"));
-                if (keptForReplay) {
-                    headers.put("Idempotent-Replayed", ref("Idempotent-Replayed"));
-                }
+            if (keptForReplay && status.startsWith("2")) {
+                headers.put("Idempotent-Replayed", ref("Idempotent-Replayed"));
             }
-            if ("401".equals(status)) {
+            // A refused token, not a refused password (login) or refresh token: those routes take no bearer token.
+            if ("401".equals(status) && secured) {
                 headers.put("WWW-Authenticate", ref("WWW-Authenticate"));
             }
             if ("429".equals(status) || ("503".equals(status) && error && isProblem(response))
@@ -253,50 +260,60 @@ public class ProblemDocumentation implements OASFilter {
                         .items(OASFactory.createSchema().type(List.of(Schema.SchemaType.STRING)))
                         .description("429 only: the rate-limit categories the request went over, e.g. [\"read\"]"))
                 .required(List.of("type", "title", "status", "requestId"))
-                .examples(List.of(Map.of(
-                        "type", Problem.TYPE_BASE + "validation-failed",
-                        "title", "Bad Request",
-                        "status", 400,
-                        "detail", "The post has invalid fields",
-                        "instance", "/v1/posts",
-                        "requestId", "01938a6e-5b1c-7c3e-9f1a-2b3c4d5e6f70",
-                        "errors", List.of(Map.of("field", "body", "message", "must not be blank"))))));
+                .examples(List.of(problemExample())));
+    }
+
+    /** In the order a reader expects; Map.of would shuffle the keys anew in every JVM, and the document with them. */
+    private static Map<String, Object> problemExample() {
+        Map<String, Object> example = new LinkedHashMap<>();
+        example.put("type", Problem.TYPE_BASE + "validation-failed");
+        example.put("title", "Bad Request");
+        example.put("status", 400);
+        example.put("detail", "The post has invalid fields");
+        example.put("instance", "/v1/posts");
+        example.put("requestId", "01938a6e-5b1c-7c3e-9f1a-2b3c4d5e6f70");
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("field", "body");
+        error.put("message", "must not be blank");
+        example.put("errors", List.of(error));
+        return example;
     }
 
     private static void addHeaders(Components components) {
-        header(components, "X-Request-Id", "On every response: the request's id, echoed from the request when it is a sane "
-                + "token, else new. Quote it when reporting a problem; telemetry's feedRequestId names a feed response by it.");
-        header(components, "ETag", "Strong tag of the exact body bytes; send it back as If-None-Match to get 304 while "
+        // required: sent on every answer that references the header; the others only in the cases they describe.
+        header(components, "X-Request-Id", true, "On every response: the request's id, echoed from the request when it is "
+                + "a sane token, else new. Quote it when reporting a problem; telemetry's feedRequestId names a feed response by it.");
+        header(components, "ETag", true, "Strong tag of the exact body bytes; send it back as If-None-Match to get 304 while "
                 + "the body is unchanged.");
-        header(components, "Cache-Control", "public, max-age=0, s-maxage=30, stale-while-revalidate=60, stale-if-error=300 "
-                + "(public feeds, JWKS; numbers configurable); private, no-cache (personal answers); no-store (the rest, "
-                + "mutations among them).");
-        header(components, "Vary", "Authorization on personal answers; Origin wherever the route answers CORS.");
-        header(components, "RateLimit-Policy", "The route's category quota (draft-ietf-httpapi-ratelimit-headers-10), "
+        header(components, "Cache-Control", true, "public, max-age=0, s-maxage=30, stale-while-revalidate=60, "
+                + "stale-if-error=300 (public feeds, JWKS; numbers configurable); private, no-cache (personal answers); "
+                + "no-store (the rest: mutations, errors, health).");
+        header(components, "Vary", true, "On every response: Origin, and Authorization on personal answers.");
+        header(components, "RateLimit-Policy", true, "The route's category quota (draft-ietf-httpapi-ratelimit-headers-10), "
                 + "e.g. \"read\";q=100;w=60.");
-        header(components, "RateLimit", "The caller's standing in the category, e.g. \"read\";r=57;t=23. Absent on answers "
-                + "marked Cache-Control: public (a shared cache would replay it to everyone); read GET /v1/rate-limits.");
-        integerHeader(components, "X-RateLimit-Limit", "Requests per window of the route's category, for this caller. "
+        header(components, "RateLimit", false, "The caller's standing in the category, e.g. \"read\";r=57;t=23. Absent on "
+                + "answers marked Cache-Control: public (a shared cache would replay it to everyone); read GET /v1/rate-limits.");
+        integerHeader(components, "X-RateLimit-Limit", false, "Requests per window of the route's category, for this caller. "
                 + "Absent on answers marked Cache-Control: public.");
-        integerHeader(components, "X-RateLimit-Remaining", "Requests left in the current window. Absent on answers "
+        integerHeader(components, "X-RateLimit-Remaining", false, "Requests left in the current window. Absent on answers "
                 + "marked Cache-Control: public.");
-        integerHeader(components, "X-RateLimit-Reset", "Seconds until the window resets. Absent on answers marked "
+        integerHeader(components, "X-RateLimit-Reset", false, "Seconds until the window resets. Absent on answers marked "
                 + "Cache-Control: public.");
-        integerHeader(components, "Retry-After", "Seconds to wait before retrying (429: never earlier than the window's "
-                + "reset; 503: 5).");
-        header(components, "WWW-Authenticate", "Bearer error=\"invalid_token\" (RFC 6750).");
-        header(components, "Allow", "On a 405 (a path served with another method): the methods the path accepts.");
-        header(components, "Idempotent-Replayed", "true when the answer is the kept first answer to the same "
+        integerHeader(components, "Retry-After", true, "Seconds to wait before retrying (429: never earlier than the "
+                + "window's reset; 409: 1; 503: 5).");
+        header(components, "WWW-Authenticate", true, "Bearer error=\"invalid_token\" (RFC 6750).");
+        header(components, "Allow", true, "On a 405 (a path served with another method): the methods the path accepts.");
+        header(components, "Idempotent-Replayed", false, "true when the answer is the kept first answer to the same "
                 + "Idempotency-Key and request; the work was not done again.");
     }
 
-    private static void header(Components components, String name, String description) {
-        components.addHeader(name, OASFactory.createHeader().description(description)
+    private static void header(Components components, String name, boolean required, String description) {
+        components.addHeader(name, OASFactory.createHeader().description(description).required(required ? Boolean.TRUE : null)
                 .schema(OASFactory.createSchema().type(List.of(Schema.SchemaType.STRING))));
     }
 
-    private static void integerHeader(Components components, String name, String description) {
-        components.addHeader(name, OASFactory.createHeader().description(description)
+    private static void integerHeader(Components components, String name, boolean required, String description) {
+        components.addHeader(name, OASFactory.createHeader().description(description).required(required ? Boolean.TRUE : null)
                 .schema(OASFactory.createSchema().type(List.of(Schema.SchemaType.INTEGER)).minimum(java.math.BigDecimal.ZERO)));
     }
 
