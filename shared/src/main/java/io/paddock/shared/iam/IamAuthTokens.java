@@ -30,7 +30,8 @@ import software.amazon.awssdk.http.auth.spi.signer.HttpSigner;
  * <p>Why it is cached: a token is valid for 15 minutes after signing and is only looked at while a
  * connection signs in, so one token serves every connection opened in the next {@link #REFRESH_AFTER}
  * (10 minutes); the first caller after that signs a new one. A token handed out therefore has at least
- * 5 minutes left for the handshake it is used in. The SDK's {@code RdsUtilities} is not used: it takes no
+ * 5 minutes left for the handshake it is used in. The SDK's {@code RdsUtilities} is not used (IamAuthTokensTest
+ * holds the two tokens equal): it takes no
  * clock (so tests could not pin a token), and its module is the whole RDS API client.
  *
  * <p>Hazards: a token dies with the temporary credentials that signed it, so a token is also re-signed as

@@ -27,10 +27,13 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.SdkHttpFullRequest;
 import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.rds.RdsUtilities;
+import software.amazon.awssdk.services.rds.model.GenerateAuthenticationTokenRequest;
 
 /**
  * The tokens as the stores read them: the documented format, signed for the fixed credentials and clock,
- * equal to what the SDK's own (older, independent) SigV4 presigner makes of the same request, and
+ * equal to what the SDK's own RdsUtilities makes (RDS) and to what its older, independent SigV4 presigner
+ * makes of the same request (both stores), and
  * re-signed only when the cached one is too old or the credentials changed.
  */
 class IamAuthTokensTest {
@@ -122,7 +125,23 @@ class IamAuthTokensTest {
         }
 
         @Test
-        void theTokenIsWhatTheSdksRdsUtilitiesSignsForTheSameRequest() {
+        void theTokenIsWhatTheSdksRdsUtilitiesMakesForTheSameProxyUserAndMoment() {
+            // RdsUtilities signs at the current time and takes no clock: read the moment it signed from its token,
+            // then sign ours at that moment. Same credentials, region, host, port and user: the same token.
+            String theirs = RdsUtilities.builder().region(Region.US_EAST_1)
+                    .credentialsProvider(StaticCredentialsProvider.create(EXAMPLE)).build()
+                    .generateAuthenticationToken(GenerateAuthenticationTokenRequest.builder()
+                            .hostname("paddock.proxy-abc.us-east-1.rds.amazonaws.com").port(5432).username("paddock_app")
+                            .build());
+            Instant signedAt = java.time.LocalDateTime.parse(query(theirs).get("X-Amz-Date"),
+                    java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")).toInstant(ZoneOffset.UTC);
+            IamAuthTokens ours = IamAuthTokens.rdsProxy("paddock.proxy-abc.us-east-1.rds.amazonaws.com", 5432,
+                    "paddock_app", "us-east-1", StaticCredentialsProvider.create(EXAMPLE), Clock.fixed(signedAt, ZoneOffset.UTC));
+            assertEquals(parts(theirs), parts(ours.current()));
+        }
+
+        @Test
+        void theTokenIsWhatTheSdksOlderPresignerSignsForTheSameRequest() {
             // DefaultRdsUtilities (rds 2.40.2): https, host, port, path "/", DBUser and Action, Aws4Signer presign.
             SdkHttpFullRequest request = SdkHttpFullRequest.builder().method(SdkHttpMethod.GET).protocol("https")
                     .host("paddock.proxy-abc.us-east-1.rds.amazonaws.com").port(5432).encodedPath("/")
