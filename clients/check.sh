@@ -4,8 +4,8 @@
 #   2. the TypeScript client Maven generated from it (target/typescript-client) compiled strict with its test;
 #   3. the local app (infra/local, built before this module) started on a free port, seeded;
 #   4. that test and the demo web client's browser test (headless Chromium, playwright-core) run against it.
-# Needs Node.js 20.19+ with npm (packages pinned in package-lock.json) and Debian's chromium, which it installs
-# with apt when missing and run as root. Without them it stops: a failure when PADDOCK_CLIENT_CHECKS=required
+# Needs Node.js 20.19+ with npm (packages pinned in package-lock.json) and a Chromium: CHROMIUM, else Debian's
+# chromium, which it installs with apt when missing (as root, or through passwordless sudo). Without them it stops: a failure when PADDOCK_CLIENT_CHECKS=required
 # (.ci/run sets it), otherwise a skip that says why (a machine with only a JDK still builds and tests the rest).
 set -eu
 cd "$(dirname "$0")"
@@ -23,11 +23,15 @@ fi
 node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 19) ? 0 : 1)' \
     || unavailable "needs Node.js 20.19 or newer (this is $(node --version))"
 CHROMIUM=${CHROMIUM:-$(command -v chromium || true)}
-if [ -z "$CHROMIUM" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+as_root=
+if [ "$(id -u)" != 0 ] && command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+    as_root="sudo -n"
+fi
+if [ -z "$CHROMIUM" ] && { [ "$(id -u)" = 0 ] || [ -n "$as_root" ]; } && command -v apt-get >/dev/null 2>&1; then
     echo "clients: installing Debian's chromium"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get install -y -qq --no-install-recommends chromium >/dev/null 2>&1 \
-        || { apt-get update -qq >/dev/null && apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
+    $as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null 2>&1 \
+        || { $as_root apt-get update -qq >/dev/null \
+             && $as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
     CHROMIUM=$(command -v chromium || true)
 fi
 [ -n "$CHROMIUM" ] || unavailable "needs Chromium (Debian: apt-get install chromium)"
