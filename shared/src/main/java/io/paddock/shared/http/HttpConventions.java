@@ -317,24 +317,14 @@ public class HttpConventions {
         return path != null && (path.equals("/q/swagger-ui") || path.startsWith("/q/swagger-ui/"));
     }
 
-    private static boolean isDemo(String path) {
-        return path != null && (path.equals("/demo") || path.startsWith("/demo/"));
-    }
-
     private void securityHeaders(HttpServerRequest request, HttpServerResponse response) {
         response.putHeader("Strict-Transport-Security", "max-age=63072000; includeSubDomains");
         response.putHeader("X-Content-Type-Options", "nosniff");
         response.putHeader("Referrer-Policy", "no-referrer");
         response.putHeader("X-Frame-Options", "DENY");
-        // JSON needs no scripts, styles or frames; only the local Swagger UI and demo are pages. The OpenAPI document
+        // JSON needs no scripts, styles or frames; only the local Swagger UI is a page. The OpenAPI document
         // and everything else under /q/ is data like any answer.
-        if (localMode && isDemo(request.path())) {
-            // The demo web client (clients/web-demo): its own files only, no inline code; it may call an API on
-            // another origin (?api=), whose CORS settings decide.
-            response.putHeader("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; "
-                    + "img-src 'self'; connect-src 'self' http: https:; base-uri 'none'; form-action 'none'; "
-                    + "frame-ancestors 'none'");
-        } else if (!(localMode && isSwaggerUi(request.path()))) {
+        if (!(localMode && isSwaggerUi(request.path()))) {
             response.putHeader("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
         }
     }
