@@ -79,6 +79,9 @@ public class FeedQueries {
     static final NamedSql ENTITY = NamedSql.of(ENTITY_PAGE + POSTS_OF_PAGE);
 
     static final String USER_BY_HANDLE = "SELECT id FROM users WHERE handle = ?";
+    /** The first user found with a post: stops at the first hit of the posts-by-author index. */
+    static final String A_HANDLE_WITH_POSTS = "SELECT u.handle FROM users u WHERE EXISTS "
+            + "(SELECT 1 FROM posts p WHERE p.author_id = u.id AND p.deleted_at IS NULL) LIMIT 1";
     static final String ENTITY_EXISTS = "SELECT 1 FROM entities WHERE id = ?";
 
     private final Database database;
@@ -112,6 +115,16 @@ public class FeedQueries {
                 try (ResultSet rs = s.executeQuery()) {
                     return rs.next() ? Optional.of(rs.getObject(1, UUID.class)) : Optional.empty();
                 }
+            }
+        });
+    }
+
+    /** A user whose public profile feed has posts, if any: what SnapStart priming renders (FeedPriming). */
+    public Optional<String> aHandleWithPosts() throws SQLException {
+        return database.inTransaction(c -> {
+            try (PreparedStatement s = c.prepareStatement(A_HANDLE_WITH_POSTS);
+                    ResultSet rs = s.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
             }
         });
     }
