@@ -65,7 +65,7 @@ class ProductionStackTest {
         assertEquals("Gateway", resource("S3Endpoint").at("/Properties/VpcEndpointType").asText());
         assertEquals("Interface", resource("SecretsManagerEndpoint").at("/Properties/VpcEndpointType").asText());
         assertTrue(resource("SecretsManagerEndpoint").at("/Properties/PrivateDnsEnabled").asBoolean());
-        // The NAT gateway exists only on request (Sentry, cross-region WAF).
+        // The NAT gateway exists only on request (Sentry, edge blocking through the WAF API).
         assertResource("NatGateway", "AWS::EC2::NatGateway", "CreateNat");
         for (String group : List.of("FunctionSecurityGroup", "MigrationSecurityGroup")) {
             assertResource(group, "AWS::EC2::SecurityGroup", null);
