@@ -46,8 +46,10 @@ class LeastPrivilegeTest {
             "TelemetryMaintenanceFunctionRole", grants(List.of(RDS_CONNECT,
                     "dynamodb:Scan ParkedEventsTable.Arn", "dynamodb:DeleteItem ParkedEventsTable.Arn",
                     // A batch that fails for its data is marked quarantined in place.
-                    "dynamodb:UpdateItem ParkedEventsTable.Arn")),
-            "EdgeBlockSyncFunctionRole", grants(List.of(RDS_CONNECT,
+                    "dynamodb:UpdateItem ParkedEventsTable.Arn",
+                    // Lambda sends a run that failed after its retries to the on-failure destination as the function's role.
+                    "sqs:SendMessage TelemetryMaintenanceFailures.Arn")),
+            "EdgeBlockSyncFunctionRole", grants(List.of(RDS_CONNECT, "sqs:SendMessage EdgeBlockSyncFailures.Arn",
                     "wafv2:GetIPSet arn:${AWS::Partition}:wafv2:us-east-1:${AWS::AccountId}:global/ipset/${EdgeIpSetName}/${EdgeIpSetId}",
                     "wafv2:UpdateIPSet arn:${AWS::Partition}:wafv2:us-east-1:${AWS::AccountId}:global/ipset/${EdgeIpSetName}/${EdgeIpSetId}",
                     "wafv2:GetIPSet arn:${AWS::Partition}:wafv2:us-east-1:${AWS::AccountId}:global/ipset/${EdgeIpv6SetName}/${EdgeIpv6SetId}",

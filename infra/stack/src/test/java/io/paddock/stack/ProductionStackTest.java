@@ -65,7 +65,7 @@ class ProductionStackTest {
         assertEquals("Gateway", resource("S3Endpoint").at("/Properties/VpcEndpointType").asText());
         assertEquals("Interface", resource("SecretsManagerEndpoint").at("/Properties/VpcEndpointType").asText());
         assertTrue(resource("SecretsManagerEndpoint").at("/Properties/PrivateDnsEnabled").asBoolean());
-        // The NAT gateway exists only on request (Sentry, cross-region WAF).
+        // The NAT gateway exists only on request (Sentry, edge blocking through the WAF API).
         assertResource("NatGateway", "AWS::EC2::NatGateway", "CreateNat");
         for (String group : List.of("FunctionSecurityGroup", "MigrationSecurityGroup")) {
             assertResource(group, "AWS::EC2::SecurityGroup", null);
@@ -196,6 +196,78 @@ class ProductionStackTest {
         // A reservation fails in accounts whose concurrency quota is at its minimum.
         Templates.resourcesOfType(stack, "AWS::Lambda::Function").forEach((id, function) ->
                 assertTrue(function.at("/Properties/ReservedConcurrentExecutions").isMissingNode(), id));
+    }
+
+    @Test
+    void aScheduledFunctionThatFailsLandsItsEventInAQueueAndRaisesAnAlarm() {
+        // The functions the schedules invoke, found from the rules: a new schedule cannot skip this test.
+        Set<String> scheduled = new TreeSet<>();
+        for (JsonNode rule : Templates.resourcesOfType(stack, "AWS::Events::Rule").values()) {
+            for (JsonNode target : rule.at("/Properties/Targets")) {
+                String alias = target.at("/Arn/Ref").asText();
+                assertTrue(alias.endsWith("Aliaslive"), "a schedule that does not invoke an alias: " + target);
+                scheduled.add(alias.substring(0, alias.length() - "Aliaslive".length()));
+            }
+        }
+        assertEquals(Set.of("TelemetryMaintenanceFunction", "EdgeBlockSyncFunction"), scheduled);
+        Map<String, String> failureQueues = Map.of(
+                "TelemetryMaintenanceFunction", "TelemetryMaintenanceFailures",
+                "EdgeBlockSyncFunction", "EdgeBlockSyncFailures");
+        JsonNode alarmTopic = resource("FeedErrorRateAlarm").at("/Properties/AlarmActions");
+        for (String function : scheduled) {
+            String condition = resource(function).path("Condition").asText(null);
+            JsonNode invokeConfig = eventInvokeConfigOf(function);
+            // The schedules invoke the alias; a configuration of $LATEST would never apply.
+            assertEquals("live", invokeConfig.at("/Properties/Qualifier").asText(), function);
+            int retries = invokeConfig.at("/Properties/MaximumRetryAttempts").asInt(-1);
+            assertTrue(retries >= 0 && retries <= 2, function + " retries " + retries);
+            int maximumAge = invokeConfig.at("/Properties/MaximumEventAgeInSeconds").asInt(-1);
+            assertTrue(maximumAge >= 60 && maximumAge <= 3600, function + " keeps an event " + maximumAge + " s");
+
+            String queue = failureQueues.get(function);
+            assertTrue(Templates.refersTo(invokeConfig.at("/Properties/DestinationConfig/OnFailure/Destination"), queue),
+                    function + "'s failed events go to " + invokeConfig.at("/Properties/DestinationConfig"));
+            assertResource(queue, "AWS::SQS::Queue", condition);
+            assertTrue(resource(queue).at("/Properties/SqsManagedSseEnabled").asBoolean(), queue + " is not encrypted");
+
+            JsonNode depth = alarmOn("AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", queue, condition);
+            assertEquals(0, depth.at("/Properties/Threshold").asInt(-1), "one failed run in " + queue + " is worth a look");
+            assertEquals(alarmTopic, depth.at("/Properties/AlarmActions"), queue);
+            JsonNode errors = alarmOn("AWS/Lambda", "Errors", "FunctionName", function, condition);
+            assertEquals(alarmTopic, errors.at("/Properties/AlarmActions"), function);
+        }
+        // The migrator answers FAILED itself; the alarm is for the runs that die before they can.
+        JsonNode migrationErrors = alarmOn("AWS/Lambda", "Errors", "FunctionName", "MigrationFunction", null);
+        assertEquals(alarmTopic, migrationErrors.at("/Properties/AlarmActions"));
+    }
+
+    private static JsonNode eventInvokeConfigOf(String function) {
+        List<JsonNode> configs = Templates.resourcesOfType(stack, "AWS::Lambda::EventInvokeConfig").values().stream()
+                .filter(config -> Templates.refersTo(config.at("/Properties/FunctionName"), function))
+                .toList();
+        assertEquals(1, configs.size(), function + "'s asynchronous invocation configurations");
+        return configs.get(0);
+    }
+
+    /** The one alarm on this metric of this resource (Ref or GetAtt in its dimension), created with it. */
+    private static JsonNode alarmOn(String namespace, String metric, String dimension, String resourceId, String condition) {
+        List<Map.Entry<String, JsonNode>> alarms = Templates.resourcesOfType(stack, "AWS::CloudWatch::Alarm").entrySet().stream()
+                .filter(alarm -> {
+                    JsonNode properties = alarm.getValue().path("Properties");
+                    if (!namespace.equals(properties.path("Namespace").asText()) || !metric.equals(properties.path("MetricName").asText())) {
+                        return false;
+                    }
+                    for (JsonNode d : properties.path("Dimensions")) {
+                        if (dimension.equals(d.path("Name").asText()) && Templates.refersTo(d.path("Value"), resourceId)) {
+                            return true;
+                        }
+                    }
+                    return false;
+                })
+                .toList();
+        assertEquals(1, alarms.size(), "alarms on " + namespace + " " + metric + " of " + resourceId + ": " + alarms);
+        assertResource(alarms.get(0).getKey(), "AWS::CloudWatch::Alarm", condition);
+        return alarms.get(0).getValue();
     }
 
     @Test
