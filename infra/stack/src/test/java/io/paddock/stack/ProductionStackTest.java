@@ -76,6 +76,21 @@ class ProductionStackTest {
         assertResource("EndpointSecurityGroup", "AWS::EC2::SecurityGroup", "CreateNetwork");
     }
 
+    /** What leaves AWS's endpoints (Sentry, the WAF API) cannot be switched on in a created VPC without its NAT. */
+    @Test
+    void aFeatureThatLeavesAwsIsRefusedInACreatedVpcWithoutANat() {
+        for (Map.Entry<String, String> feature : Map.of("SentryNeedsEgress", "SentryDsn",
+                "EdgeBlockingNeedsEgress", "EdgeIpSetId").entrySet()) {
+            JsonNode rule = stack.path("Rules").path(feature.getKey());
+            assertFalse(rule.isMissingNode(), "no rule " + feature.getKey());
+            String when = rule.path("RuleCondition").toString();
+            assertTrue(when.contains("{\"Ref\":\"" + feature.getValue() + "\"}") && when.contains("{\"Ref\":\"ExistingVpcId\"}"),
+                    feature.getKey() + " applies when " + feature.getValue() + " is set in a created VPC: " + when);
+            assertEquals("[{\"Ref\":\"InternetEgress\"},\"nat\"]",
+                    rule.path("Assertions").path(0).path("Assert").path("Fn::Equals").toString(), feature.getKey());
+        }
+    }
+
     @Test
     void postgresIsAuroraServerlessBehindAnRdsProxyThatRequiresIamAndTls() {
         assertDecidedBy("CreateDatabase", "ExistingDatabaseProxyEndpoint");

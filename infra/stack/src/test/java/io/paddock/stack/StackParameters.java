@@ -20,7 +20,7 @@ public final class StackParameters {
 
     /**
      * Values a test deploy gives to the parameters that have no default, or whose default would leave part
-     * of the stack out (the edge IP set: without it EdgeBlockSyncFunction is not created).
+     * of the stack out (the edge IP set: without it EdgeBlockSyncFunction is not created; and so the NAT it needs).
      */
     static final Map<String, Object> FOR_TEST_DEPLOY = Map.ofEntries(
             Map.entry("Stage", "staging"),
@@ -30,7 +30,10 @@ public final class StackParameters {
             Map.entry("CorsOrigins", "https://app.paddock.test"),
             Map.entry("WebAclArn", "arn:aws:wafv2:us-east-1:123456789012:global/webacl/paddock-edge/11111111-2222-3333-4444-555555555555"),
             Map.entry("EdgeIpSetName", "paddock-edge-offenders-v4"),
-            Map.entry("EdgeIpSetId", "11111111-2222-3333-4444-555555555555"));
+            Map.entry("EdgeIpSetId", "11111111-2222-3333-4444-555555555555"),
+            // Edge blocking calls the WAF API, which the created VPC reaches only through its NAT (template rule
+            // EdgeBlockingNeedsEgress).
+            Map.entry("InternetEgress", "nat"));
 
     private static Map<String, Object> forRepositoryTemplate;
 
