@@ -119,6 +119,9 @@ test("theDemoWorksEndToEndFromAnAllowedOrigin", async () => {
     for (const event of stored.body.items) {
         assert.ok(feedRequestIds.has(event.feedRequestId), `impression ${event.eventId} names a feed answer the page got`);
     }
+    const dwell = await json("/v1/events?type=dwell_start&limit=100", { token: accessToken });
+    assert.ok(dwell.body.items.length > 0, "dwell is reported too");
+    assert.ok(dwell.body.items.every(event => feedRequestIds.has(event.feedRequestId)), JSON.stringify(dwell.body.items[0]));
 
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: process.env.PADDOCK_SCREENSHOT ?? "target/demo.png" });

@@ -144,12 +144,23 @@ const seen = new IntersectionObserver(entries => {
         if (entry.isIntersecting) {
             if (!post.impressed) track("impression", post);
             post.impressed = true;
+            post.visible = true;
             track("dwell_start", post);
-        } else if (post.impressed) {
+        } else if (post.visible) {
+            post.visible = false;
             track("dwell_end", post);
         }
     }
 }, { threshold: 0.5 });
+
+/** A post leaves the page (hidden, or the feed reloaded): its dwell ends, and it is no longer watched. */
+function forget(item) {
+    seen.unobserve(item);
+    if (item.post.visible) {
+        item.post.visible = false;
+        track("dwell_end", item.post);
+    }
+}
 
 // ---- The page.
 const $ = selector => document.querySelector(selector);
@@ -190,6 +201,7 @@ async function loadFeed({ more = false } = {}) {
     // Posts carry the request id of the answer that showed them: impressions name it as feedRequestId.
     const posts = answer.data.items.map(post => ({ ...post, feedRequestId: answer.requestId }));
     if (!more) {
+        [...$("#feed").children].forEach(forget);
         $("#feed").replaceChildren();
         $("#revalidated").textContent = answer.revalidated ? "unchanged (304)" : "";
     }
@@ -203,7 +215,7 @@ async function act(item, type) {
         await call(`/v1/posts/${item.post.id}/actions`, { method: "POST", body: { type }, idempotencyKey: newId() });
         track(type, item.post);
         if (type === "hide") {
-            seen.unobserve(item);
+            forget(item);
             item.remove();
         } else {
             item.querySelector(".like").classList.add("liked");
