@@ -1,5 +1,10 @@
 package io.paddock.shared.ratelimit;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -16,8 +21,8 @@ import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
- * The rate-limit policies: the shipped {@code paddock/rate-limits.yaml} with a deployment's YAML merged
- * over it key by key. Everything is checked when it is loaded (at container start), and a mistake is an
+ * The rate-limit policies: the shipped {@code paddock/rate-limits.yaml} with a deployment's YAML (or JSON)
+ * merged over it key by key. Everything is checked when it is loaded (at container start), and a mistake is an
  * {@link IllegalArgumentException} naming the key — never a limit silently missing at request time.
  */
 public final class RateLimitPolicies {
@@ -31,6 +36,12 @@ public final class RateLimitPolicies {
     }
 
     static final String SHIPPED = "paddock/rate-limits.yaml";
+    private static final int MAX_TEXT = 64 * 1024;
+    /** Bare keys and # comments, as in YAML's flow style; a key twice is refused, as the YAML loader refuses it. */
+    private static final ObjectMapper LENIENT_JSON = JsonMapper.builder()
+            .enable(JsonReadFeature.ALLOW_UNQUOTED_FIELD_NAMES, JsonReadFeature.ALLOW_YAML_COMMENTS)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
     private static final Pattern TIER = Pattern.compile("[a-z0-9_]{1,32}");
 
@@ -147,18 +158,38 @@ public final class RateLimitPolicies {
         return new RateLimitPolicies(window, Map.copyOf(categories), Map.copyOf(tiers), offenders);
     }
 
-    private static Map<String, Object> parse(String yaml, String source) {
-        LoaderOptions options = new LoaderOptions();
-        options.setMaxAliasesForCollections(10);
-        options.setCodePointLimit(64 * 1024);
-        options.setAllowDuplicateKeys(false);
+    /**
+     * JSON with comments and bare keys first — the shipped file is written so (YAML flow style, text quoted) and
+     * so is a typical override — with the JSON parser every function has loaded anyway; YAML only for text that is
+     * not such JSON, so its parser (about 100 ms of class loading at a cold start) loads only when needed.
+     */
+    private static Map<String, Object> parse(String text, String source) {
+        if (text.length() > MAX_TEXT) {
+            throw new IllegalArgumentException("rate limits: " + source + " is longer than " + MAX_TEXT + " characters");
+        }
         Object root;
         try {
-            root = new Yaml(new SafeConstructor(options)).load(yaml);
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException("rate limits: " + source + " is not valid YAML: " + e.getMessage());
+            root = LENIENT_JSON.readValue(text, Object.class);
+        } catch (JsonProcessingException notJson) {
+            root = YamlText.parse(text, source);
         }
         return map(root, source);
+    }
+
+    /** Loaded only when a text is not JSON (see {@link #parse}). */
+    private static final class YamlText {
+
+        static Object parse(String yaml, String source) {
+            LoaderOptions options = new LoaderOptions();
+            options.setMaxAliasesForCollections(10);
+            options.setCodePointLimit(MAX_TEXT);
+            options.setAllowDuplicateKeys(false);
+            try {
+                return new Yaml(new SafeConstructor(options)).load(yaml);
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("rate limits: " + source + " is not valid YAML: " + e.getMessage());
+            }
+        }
     }
 
     @SuppressWarnings("unchecked")

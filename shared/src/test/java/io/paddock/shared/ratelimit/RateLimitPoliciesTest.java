@@ -55,6 +55,31 @@ class RateLimitPoliciesTest {
         assertMessage("must be a mapping", "- a list");
     }
 
+    /** So that a cold start reads it with the JSON parser already loaded, never loading a YAML parser for it. */
+    @Test
+    void theShippedFileIsJsonWithCommentsAndTheSameAsYaml() throws Exception {
+        String shipped;
+        try (var in = RateLimitPolicies.class.getClassLoader().getResourceAsStream(RateLimitPolicies.SHIPPED)) {
+            shipped = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        Object asJson = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+                .enable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_UNQUOTED_FIELD_NAMES,
+                        com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_YAML_COMMENTS)
+                .build().readValue(shipped, Object.class);
+        Object asYaml = new org.yaml.snakeyaml.Yaml().load(shipped);
+        assertEquals(asYaml, asJson);
+    }
+
+    @Test
+    void anOverrideInYamlBlockStyleOrInStrictJsonIsReadToo() {
+        RateLimitPolicies yaml = RateLimitPolicies.load(Optional.of("window: 5s\ncategories:\n  read:\n    limit: 7\n"));
+        assertEquals(Duration.ofSeconds(5), yaml.window());
+        assertEquals(7, yaml.policy(Category.READ).limit());
+        RateLimitPolicies json = RateLimitPolicies.load(Optional.of("{\"categories\": {\"read\": {\"limit\": 8}}}"));
+        assertEquals(8, json.policy(Category.READ).limit());
+        assertMessage("not valid YAML", "{\"window\": \"60s\", \"window\": \"30s\"}");
+    }
+
     @Test
     void scaledLimitsNeverDropBelowOne() {
         assertEquals(1, RateLimitPolicies.scaled(20, 0.001));
