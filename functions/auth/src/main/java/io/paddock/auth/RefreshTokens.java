@@ -66,8 +66,13 @@ public class RefreshTokens {
     private static final Logger LOG = Logger.getLogger(RefreshTokens.class);
 
     /** What a refresh token looks like: a UUID, a dot, 43 Base64url characters (32 bytes). */
+    /**
+     * The family id, a dot and the 32-byte secret in unpadded base64url: 43 characters, the last of which holds 4
+     * bits and two zero bits (so one of 16). Only the spelling that was issued is a token: with any last character
+     * a decoder ignoring those two bits would take four spellings of one secret.
+     */
     public static final String TOKEN_PATTERN =
-            "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\\.[A-Za-z0-9_-]{43}$";
+            "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\\.[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$";
     private static final java.util.regex.Pattern TOKEN = java.util.regex.Pattern.compile(TOKEN_PATTERN);
     static final int SECRET_BYTES = 32;
     private static final byte[] GRACE_KEY_LABEL = "paddock-grace".getBytes(StandardCharsets.US_ASCII);

@@ -214,6 +214,20 @@ class RefreshTokenTest {
         refresh(newIp(), unknown).then().statusCode(401).contentType(PROBLEM);
     }
 
+    /** Four spellings decode to one secret when the last character's two unused bits are ignored; only one was issued. */
+    @Test
+    void aTokenSpelledOtherwiseThanIssuedIsRefusedThoughItDecodesToTheSameSecret() {
+        String token = AuthApi.register().refreshToken();
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        char last = token.charAt(token.length() - 1);
+        String respelled = token.substring(0, token.length() - 1) + alphabet.charAt(alphabet.indexOf(last) + 1);
+        assertEquals(Base64.getUrlEncoder().withoutPadding().encodeToString(secret(token)),
+                Base64.getUrlEncoder().withoutPadding().encodeToString(Base64.getUrlDecoder().decode(
+                        respelled.substring(respelled.indexOf('.') + 1))), "the same secret to a lenient decoder");
+        refresh(newIp(), respelled).then().statusCode(400).contentType(PROBLEM);
+        refresh(newIp(), token).then().statusCode(200);
+    }
+
     @Test
     void anExpiredFamilyIsRefused() {
         AuthApi.Account account = AuthApi.register();

@@ -213,7 +213,9 @@ class OpenApiContractTest {
         scenarios.put("POST /v1/auth/refresh", () -> {
             Session someone = register();
             String token = someone.refreshToken();
-            String forged = token.substring(0, token.length() - 1) + (token.endsWith("A") ? "B" : "A");
+            // Another secret: the first character of the secret changed (the last one holds two unused bits).
+            int secretAt = token.indexOf('.') + 1;
+            String forged = token.substring(0, secretAt) + (token.charAt(secretAt) == 'A' ? 'B' : 'A') + token.substring(secretAt + 1);
             expect(401, "POST /v1/auth/refresh", json(request(), "{\"refreshToken\":\"" + forged + "\"}"));
             expect(200, "POST /v1/auth/refresh", json(request(), "{\"refreshToken\":\"" + token + "\"}"));
             bodyErrors("POST /v1/auth/refresh", this::request);
