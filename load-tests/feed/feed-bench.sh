@@ -3,7 +3,8 @@
 # ./paddock local --seed=big on a scratch data directory and port with the read/auth rate limits raised
 # (every request comes from 127.0.0.1), then runs FeedBench: (a) FeedQueries.home over JDBC, first and
 # second page, p50/p95 for random viewers; (b) GET /v1/feed/users/{handle} and GET /v1/feed/home through
-# the HTTP stack, first request (cache miss) and second (cache hit) per handle/viewer. Stops the API.
+# the HTTP stack, first request (cache miss), second (cache hit) and third with the second's ETag in
+# If-None-Match (304, answered from the cached tag) per handle/viewer. Stops the API.
 # Usage: load-tests/feed/feed-bench.sh [viewers] [random seed]   (from anywhere; default 200 viewers)
 #   PADDOCK_BENCH_PORT (default 3922); PADDOCK_BENCH_DATA_DIR keeps the seeded database between runs
 #   (the first run spends about a minute loading it; later runs skip that).

@@ -30,7 +30,8 @@ import java.util.regex.Pattern;
  * the page after it. No cache is involved: this is the PostgreSQL cost a cache miss pays.</li>
  * <li>HTTP, through the local stack (filters, rate limiter, Redis cache, JSON): GET /v1/feed/users/{handle}
  * for distinct handles, once (a cache miss: the first page is read from PostgreSQL and stored in Redis)
- * and again right after (a hit); the same for GET /v1/feed/home of logged-in big users.</li>
+ * and again right after (a hit), and a third time with the hit's ETag in If-None-Match (304, answered from
+ * the tag stored beside the cached page); the same for GET /v1/feed/home of logged-in big users.</li>
  * </ol>
  *
  * Each series is measured once per viewer or handle, sequentially on one connection, after a warm-up on
@@ -133,7 +134,10 @@ public final class FeedBench {
         missThenHit(http, "(b) GET /v1/feed/home (Bearer) through the local stack", request, warmUp, measured);
     }
 
-    /** Every target once (first page not in Redis), then every target again at once (cached). */
+    /**
+     * Every target once (first page not in Redis), then every target again at once (cached), then again with
+     * the tag of its answer in {@code If-None-Match} (304: the cache compares tags and sends no body).
+     */
     static void missThenHit(HttpClient http, String title, Function<Integer, HttpRequest> request, List<Integer> warmUp,
             List<Integer> measured) throws Exception {
         for (int n : warmUp) {
@@ -150,18 +154,30 @@ public final class FeedBench {
         }
         double missSeries = millisSince(seriesStart);
         List<Double> hits = new ArrayList<>();
+        List<String> tags = new ArrayList<>();
         int differing = 0;
         for (int i = 0; i < measured.size(); i++) {
             long start = System.nanoTime();
-            String body = send(http, request.apply(measured.get(i)));
+            HttpResponse<String> answer = exchange(http, request.apply(measured.get(i)), 200);
             hits.add(millisSince(start));
-            if (!body.equals(bodies.get(i))) {
+            tags.add(answer.headers().firstValue("ETag").orElseThrow(() -> new IllegalStateException("no ETag")));
+            if (!answer.body().equals(bodies.get(i))) {
                 differing++;
             }
+        }
+        List<Double> revalidations = new ArrayList<>();
+        for (int i = 0; i < measured.size(); i++) {
+            HttpRequest conditional = HttpRequest.newBuilder(request.apply(measured.get(i)), (name, value) -> true)
+                    .header("If-None-Match", tags.get(i)).build();
+            long start = System.nanoTime();
+            exchange(http, conditional, 304);
+            revalidations.add(millisSince(start));
         }
         System.out.println(title + ", " + measured.size() + " distinct targets");
         print("first request (cache miss)", misses);
         print("second request (cache hit)", hits);
+        print("third, If-None-Match (304)", revalidations);
+        System.out.printf("    cache hit p50 / 304 p50: %.2f%n", median(hits) / median(revalidations));
         if (differing > 0) {
             System.out.println("    note: " + differing + " second answers differed from the first (a write in between?)");
         }
@@ -183,15 +199,25 @@ public final class FeedBench {
     }
 
     static String send(HttpClient http, HttpRequest request) throws Exception {
+        return exchange(http, request, 200).body();
+    }
+
+    static HttpResponse<String> exchange(HttpClient http, HttpRequest request, int expected) throws Exception {
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 200) {
+        if (response.statusCode() != expected) {
             throw new IllegalStateException(request.method() + " " + request.uri() + " answered " + response.statusCode()
                     + " (rate limits raised? feed routes served?): " + response.body());
         }
-        return response.body();
+        return response;
     }
 
     // ---- figures ----
+
+    static double median(List<Double> millis) {
+        List<Double> sorted = new ArrayList<>(millis);
+        Collections.sort(sorted);
+        return percentile(sorted, 50);
+    }
 
     static void print(String series, List<Double> millis) {
         if (millis.isEmpty()) {

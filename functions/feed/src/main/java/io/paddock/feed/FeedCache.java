@@ -1,5 +1,6 @@
 package io.paddock.feed;
 
+import io.paddock.shared.http.EntityTags;
 import io.paddock.shared.observability.RequestRecord;
 import io.paddock.shared.observability.RequestRecords;
 import io.paddock.shared.redis.RedisScript;
@@ -9,6 +10,7 @@ import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -62,36 +64,46 @@ public class FeedCache {
     static final long IDLE_AUDIENCE_MS = Duration.ofDays(1).toMillis();
     static final int BUMP_CHUNK = 500;
 
-    /** KEYS[1] audience hash; ARGV limit, ttl ms, lock ms, idle ms. Returns {version, page or '', lock claimed 0/1}. */
+    /**
+     * KEYS[1] audience hash; ARGV limit, ttl ms, lock ms, idle ms, the client's tags (space-separated, {@code *}
+     * for any, empty for none). Returns {version, page or '', lock claimed 0/1, the page's tag or ''}: a page
+     * whose tag the client holds comes back as its tag alone, so a revalidation costs neither the body's bytes
+     * nor its serialisation.
+     */
     static final RedisScript READ = new RedisScript("""
             local t = redis.call('TIME')
             local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
             local v = redis.call('HGET', KEYS[1], 'v') or '0'
-            local stored = redis.call('HGET', KEYS[1], 'p:' .. v .. ':' .. ARGV[1])
+            local page = v .. ':' .. ARGV[1]
+            local stored = redis.call('HGET', KEYS[1], 'p:' .. page)
             if stored then
               local sep = string.find(stored, '|', 1, true)
               if now - tonumber(string.sub(stored, 1, sep - 1)) < tonumber(ARGV[2]) then
-                return {v, string.sub(stored, sep + 1), 0}
+                local tag = redis.call('HGET', KEYS[1], 'e:' .. page) or ''
+                if tag ~= '' and ARGV[5] ~= '' and (ARGV[5] == '*' or string.find(' ' .. ARGV[5] .. ' ', ' ' .. tag .. ' ', 1, true)) then
+                  return {v, '', 0, tag}
+                end
+                return {v, string.sub(stored, sep + 1), 0, tag}
               end
             end
-            local lock = 'l:' .. v .. ':' .. ARGV[1]
+            local lock = 'l:' .. page
             local held = tonumber(redis.call('HGET', KEYS[1], lock) or '0')
             if now - held >= tonumber(ARGV[3]) then
               redis.call('HSET', KEYS[1], lock, now)
               redis.call('PEXPIRE', KEYS[1], ARGV[4])
-              return {v, '', 1}
+              return {v, '', 1, ''}
             end
-            return {v, '', 0}
+            return {v, '', 0, ''}
             """);
 
-    /** KEYS[1]; ARGV version, limit, body, idle ms. Stores only if the version is still current. */
+    /** KEYS[1]; ARGV version, limit, body, idle ms, the body's tag. Stores only if the version is still current. */
     static final RedisScript STORE = new RedisScript("""
             local t = redis.call('TIME')
             local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
             local v = redis.call('HGET', KEYS[1], 'v') or '0'
             redis.call('HDEL', KEYS[1], 'l:' .. ARGV[1] .. ':' .. ARGV[2])
             if v ~= ARGV[1] then return 0 end
-            redis.call('HSET', KEYS[1], 'p:' .. v .. ':' .. ARGV[2], now .. '|' .. ARGV[3])
+            redis.call('HSET', KEYS[1], 'p:' .. v .. ':' .. ARGV[2], now .. '|' .. ARGV[3], 'e:' .. v .. ':' .. ARGV[2], ARGV[5])
             redis.call('PEXPIRE', KEYS[1], ARGV[4])
             return 1
             """);
@@ -106,8 +118,28 @@ public class FeedCache {
             return v
             """);
 
-    /** What a read found: the version it saw, the cached body if any, and whether it must refill. */
-    record Lookup(String version, String body, boolean claimed) {
+    /** What a read found: the version it saw, the cached body if any, whether it must refill, the cached page's tag if any. */
+    record Lookup(String version, String body, boolean claimed, String tag) {
+
+        /** The cached page is the one the client holds: only its tag came back. */
+        boolean clientCopyCurrent() {
+            return body == null && tag != null;
+        }
+    }
+
+    /**
+     * A first page and its strong entity tag ({@link EntityTags#strongTag} of the body's bytes); the body is
+     * null when the client's copy is the current page ({@link #current}), which is then answered with 304.
+     */
+    public record Page(String tag, String body) {
+
+        static Page of(String body) {
+            return new Page(EntityTags.strongTag(body.getBytes(StandardCharsets.UTF_8)), body);
+        }
+
+        public boolean current() {
+            return body == null;
+        }
     }
 
     @FunctionalInterface
@@ -152,13 +184,27 @@ public class FeedCache {
 
     /** The first page of an audience: from Redis, or from {@code loader} exactly once per miss and version. */
     public String firstPage(String audience, int limit, Loader loader) throws Exception {
-        Optional<Lookup> lookup = lookup(audience, limit);
+        return firstPage(audience, limit, List.of(), loader).body();
+    }
+
+    /**
+     * The first page of an audience, or only its tag when {@code clientTags} (the {@code If-None-Match}
+     * candidates, {@link EntityTags#candidates}) hold the cached one's: one Redis round trip, no query, no body.
+     */
+    public Page firstPage(String audience, int limit, List<String> clientTags, Loader loader) throws Exception {
+        Optional<Lookup> lookup = lookup(audience, limit, clientTags);
         RequestRecord record = RequestRecords.current();
         LOG.debugf("feed cache %s for %s", lookup.isEmpty() ? "unavailable" : lookup.get().body() != null ? "hit" : "miss",
                 audience);
+        if (lookup.isPresent() && lookup.get().clientCopyCurrent()) {
+            record.cacheHit();
+            return new Page(lookup.get().tag(), null);
+        }
         if (lookup.isPresent() && lookup.get().body() != null) {
             record.cacheHit();
-            return lookup.get().body();
+            String body = lookup.get().body();
+            // A page stored before pages carried their tag (a deploy in progress) is tagged here.
+            return lookup.get().tag() == null ? Page.of(body) : new Page(lookup.get().tag(), body);
         }
         record.cacheMiss();
         if (lookup.isEmpty()) {
@@ -173,7 +219,7 @@ public class FeedCache {
         } else {
             CompletableFuture<String> running = inFlight.putIfAbsent(flightKey, mine);
             if (running != null) {
-                return awaitSameContainerLoader(running, audience, loader);
+                return Page.of(awaitSameContainerLoader(running, audience, loader));
             }
         }
         try {
@@ -181,14 +227,17 @@ public class FeedCache {
             if (lookup.isPresent() && !claimed) {
                 body = awaitOtherLoader(audience, limit);
             }
+            Page page;
             if (body == null) {
-                body = loader.load();
+                page = Page.of(loader.load());
                 if (lookup.isPresent()) {
-                    store(audience, lookup.get().version(), limit, body);
+                    store(audience, lookup.get().version(), limit, page);
                 }
+            } else {
+                page = Page.of(body);
             }
-            mine.complete(body);
-            return body;
+            mine.complete(page.body());
+            return page;
         } catch (Exception e) {
             mine.completeExceptionally(e);
             throw e;
@@ -222,13 +271,16 @@ public class FeedCache {
     }
 
     /** Empty when Redis cannot answer: the caller reads PostgreSQL. */
-    private Optional<Lookup> lookup(String audience, int limit) {
+    private Optional<Lookup> lookup(String audience, int limit, List<String> clientTags) {
         try {
             Response r = breaker.call("feed read", () -> READ.run(redis, List.of(audience), List.of(Integer.toString(limit),
-                    Long.toString(ttl.toMillis()), Long.toString(LOCK_MS), Long.toString(IDLE_AUDIENCE_MS)))
+                    Long.toString(ttl.toMillis()), Long.toString(LOCK_MS), Long.toString(IDLE_AUDIENCE_MS),
+                    String.join(" ", clientTags)))
                     .await().atMost(timeout));
             String body = r.get(1).toString();
-            return Optional.of(new Lookup(r.get(0).toString(), body.isEmpty() ? null : body, r.get(2).toInteger() == 1));
+            String tag = r.size() > 3 ? r.get(3).toString() : "";
+            return Optional.of(new Lookup(r.get(0).toString(), body.isEmpty() ? null : body, r.get(2).toInteger() == 1,
+                    tag.isEmpty() ? null : tag));
         } catch (RuntimeException redisDown) {
             return Optional.empty();
         }
@@ -256,7 +308,7 @@ public class FeedCache {
         long deadline = System.currentTimeMillis() + WAIT_MS;
         while (System.currentTimeMillis() < deadline) {
             Thread.sleep(POLL_MS);
-            Optional<Lookup> again = lookup(audience, limit);
+            Optional<Lookup> again = lookup(audience, limit, List.of());
             if (again.isEmpty()) {
                 return null;
             }
@@ -270,10 +322,10 @@ public class FeedCache {
         return null;
     }
 
-    private void store(String audience, String version, int limit, String body) {
+    private void store(String audience, String version, int limit, Page page) {
         try {
             breaker.call("feed store", () -> STORE.run(redis, List.of(audience), List.of(version, Integer.toString(limit),
-                    body, Long.toString(IDLE_AUDIENCE_MS))).await().atMost(timeout));
+                    page.body(), Long.toString(IDLE_AUDIENCE_MS), page.tag())).await().atMost(timeout));
         } catch (RuntimeException redisDown) {
             // The page was served; the next read loads it again.
         }

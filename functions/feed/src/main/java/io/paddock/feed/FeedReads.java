@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.WebApplicationException;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -33,22 +34,26 @@ public class FeedReads {
         this.json = json;
     }
 
-    public String home(UUID viewer, FeedCursor cursor, int limit) throws SQLException {
+    /**
+     * The home feed's page; {@code clientTags} are the caller's {@code If-None-Match} candidates: when they hold
+     * the cached first page's tag, the page comes back as its tag alone ({@link FeedCache.Page#current}).
+     */
+    public FeedCache.Page home(UUID viewer, FeedCursor cursor, int limit, List<String> clientTags) throws SQLException {
         if (cursor != null) {
-            return write(queries.home(viewer, cursor, limit));
+            return page(queries.home(viewer, cursor, limit));
         }
-        return firstPage(FeedCache.home(viewer), limit, () -> write(queries.home(viewer, null, limit)));
+        return firstPage(FeedCache.home(viewer), limit, clientTags, () -> write(queries.home(viewer, null, limit)));
     }
 
-    public String profile(String handle, FeedCursor cursor, int limit) throws SQLException {
+    public FeedCache.Page profile(String handle, FeedCursor cursor, int limit, List<String> clientTags) throws SQLException {
         UUID author = userId(handle);
         if (cursor != null) {
-            return write(queries.profile(author, cursor, limit));
+            return page(queries.profile(author, cursor, limit));
         }
-        return firstPage(FeedCache.profile(author), limit, () -> write(queries.profile(author, null, limit)));
+        return firstPage(FeedCache.profile(author), limit, clientTags, () -> write(queries.profile(author, null, limit)));
     }
 
-    public String entity(UUID entity, FeedCursor cursor, int limit) throws SQLException {
+    public FeedCache.Page entity(UUID entity, FeedCursor cursor, int limit, List<String> clientTags) throws SQLException {
         if (!knownEntities.containsKey(entity)) {
             if (!queries.entityExists(entity)) {
                 throw new NotFoundException("No entity " + entity);
@@ -56,9 +61,9 @@ public class FeedReads {
             remember(knownEntities, entity, Boolean.TRUE);
         }
         if (cursor != null) {
-            return write(queries.entity(entity, cursor, limit));
+            return page(queries.entity(entity, cursor, limit));
         }
-        return firstPage(FeedCache.entity(entity), limit, () -> write(queries.entity(entity, null, limit)));
+        return firstPage(FeedCache.entity(entity), limit, clientTags, () -> write(queries.entity(entity, null, limit)));
     }
 
     /** 404 for a handle nobody has. */
@@ -83,9 +88,10 @@ public class FeedReads {
      * The cache passes on whatever its loader threw: a resource sees a {@link SQLException} (its 503 is
      * mapped in one place) or a 4xx; anything else is a bug (500).
      */
-    private String firstPage(String audience, int limit, FeedCache.Loader loader) throws SQLException {
+    private FeedCache.Page firstPage(String audience, int limit, List<String> clientTags, FeedCache.Loader loader)
+            throws SQLException {
         try {
-            return cache.firstPage(audience, limit, loader);
+            return cache.firstPage(audience, limit, clientTags, loader);
         } catch (SQLException | WebApplicationException e) {
             throw e;
         } catch (Exception e) {
@@ -100,6 +106,11 @@ public class FeedReads {
             }
             throw new IllegalStateException(e);
         }
+    }
+
+    /** A later page: not cached, tagged from its bytes; the tag filter answers 304 when the client holds it. */
+    private FeedCache.Page page(Page page) {
+        return FeedCache.Page.of(write(page));
     }
 
     private String write(Page page) {

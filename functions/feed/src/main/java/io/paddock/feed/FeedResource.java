@@ -3,6 +3,7 @@ package io.paddock.feed;
 import io.paddock.shared.auth.Caller;
 import io.paddock.shared.auth.Handles;
 import io.paddock.shared.auth.SignedIn;
+import io.paddock.shared.http.EntityTags;
 import io.paddock.shared.http.QueryParams;
 import io.paddock.shared.http.RequestIds;
 import io.paddock.shared.ratelimit.Category;
@@ -18,6 +19,7 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -64,9 +66,9 @@ public class FeedResource {
         int pageSize = QueryParams.limit(limit);
         FeedCursor position = FeedCursor.decode(cursor);
         UUID viewer = caller.principal().userId();
-        String body = feeds.home(viewer, position, pageSize);
+        FeedCache.Page page = feeds.home(viewer, position, pageSize, clientTags(headers));
         recordServed(viewer, headers);
-        return Response.ok(body, MediaType.APPLICATION_JSON_TYPE)
+        return answer(page)
                 .header(HttpHeaders.CACHE_CONTROL, "private, no-cache")
                 .header(HttpHeaders.VARY, HttpHeaders.AUTHORIZATION)
                 .build();
@@ -87,10 +89,9 @@ public class FeedResource {
         if (!Handles.isValid(handle)) {
             throw new jakarta.ws.rs.NotFoundException("No user @" + handle);
         }
-        String body = feeds.profile(handle, position, pageSize);
+        FeedCache.Page page = feeds.profile(handle, position, pageSize, clientTags(headers));
         recordServed(null, headers);
-        return Response.ok(body, MediaType.APPLICATION_JSON_TYPE)
-                .header(HttpHeaders.CACHE_CONTROL, settings.publicCacheControl()).build();
+        return answer(page).header(HttpHeaders.CACHE_CONTROL, settings.publicCacheControl()).build();
     }
 
     @GET
@@ -106,10 +107,24 @@ public class FeedResource {
         UUID entity = QueryParams.uuid("entityId", entityId);
         int pageSize = QueryParams.limit(limit);
         FeedCursor position = FeedCursor.decode(cursor);
-        String body = feeds.entity(entity, position, pageSize);
+        FeedCache.Page page = feeds.entity(entity, position, pageSize, clientTags(headers));
         recordServed(null, headers);
-        return Response.ok(body, MediaType.APPLICATION_JSON_TYPE)
-                .header(HttpHeaders.CACHE_CONTROL, settings.publicCacheControl()).build();
+        return answer(page).header(HttpHeaders.CACHE_CONTROL, settings.publicCacheControl()).build();
+    }
+
+    private static List<String> clientTags(HttpHeaders headers) {
+        return EntityTags.candidates(headers.getHeaderString(HttpHeaders.IF_NONE_MATCH));
+    }
+
+    /**
+     * 304 with the tag when the client's copy is current (the cache compared tags, no body was read), else the
+     * page with its tag, which spares {@link EntityTags} hashing the body again (it still answers 304 to a
+     * matching tag on a page that did not come from the cache).
+     */
+    private static Response.ResponseBuilder answer(FeedCache.Page page) {
+        Response.ResponseBuilder answer = page.current() ? Response.notModified()
+                : Response.ok(page.body(), MediaType.APPLICATION_JSON_TYPE);
+        return answer.header(HttpHeaders.ETAG, page.tag());
     }
 
     /**

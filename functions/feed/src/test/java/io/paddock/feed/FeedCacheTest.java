@@ -2,13 +2,17 @@ package io.paddock.feed;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.paddock.embedded.PaddockStoresTestResource;
+import io.paddock.shared.http.EntityTags;
 import io.paddock.shared.testing.ThrowAwayRedis;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -124,6 +128,45 @@ class FeedCacheTest {
             release.countDown();
             requests.shutdownNow();
         }
+    }
+
+    @Test
+    void aRevalidationOfTheCachedPageIsOneEvalshaThatSendsBackItsTagAndNotItsBody() throws Exception {
+        FeedCache cache = container();
+        String profile = FeedCache.profile(UUID.randomUUID());
+        String body = "{\"items\":[\"" + "x".repeat(100_000) + "\"]}";
+        FeedCache.Page stored = cache.firstPage(profile, LIMIT, List.of(), () -> body);
+        assertEquals(EntityTags.strongTag(body.getBytes(StandardCharsets.UTF_8)), stored.tag(), "the tag is the body's");
+
+        Map<String, Long> before = commandCalls();
+        long sentBefore = bytesSentByRedis();
+        FeedCache.Page revalidated = cache.firstPage(profile, LIMIT, List.of("\"another\"", stored.tag()), NOT_CALLED);
+        long sentForRevalidation = bytesSentByRedis() - sentBefore;
+        assertTrue(revalidated.current(), "the client holds the cached page");
+        assertEquals(stored.tag(), revalidated.tag());
+        assertEquals(1, delta(before, commandCalls(), "evalsha"), "one round trip");
+
+        long sentBeforeHit = bytesSentByRedis();
+        FeedCache.Page hit = cache.firstPage(profile, LIMIT, List.of("\"an-old-copy\""), NOT_CALLED);
+        long sentForHit = bytesSentByRedis() - sentBeforeHit;
+        assertEquals(body, hit.body(), "a client with another copy gets the page");
+        assertEquals(stored.tag(), hit.tag(), "with the tag stored beside it");
+        // Each figure includes one INFO reply (a few KB); the page is 100 KB.
+        assertTrue(sentForRevalidation < 20_000 && sentForHit > 100_000,
+                "Redis sent " + sentForRevalidation + " bytes for the revalidation and " + sentForHit + " for the hit");
+        assertTrue(cache.firstPage(profile, LIMIT, List.of("*"), NOT_CALLED).current(), "* holds any current page");
+
+        cache.bump(List.of(profile));
+        FeedCache.Page afterPost = cache.firstPage(profile, LIMIT, List.of(stored.tag()), () -> "{\"items\":[]}");
+        assertEquals("{\"items\":[]}", afterPost.body(), "a tag of an older version is not current");
+        assertNotEquals(stored.tag(), afterPost.tag());
+    }
+
+    /** What Redis has written to its clients so far (INFO stats), replies of every client included. */
+    private long bytesSentByRedis() {
+        String info = redis.execute("INFO", "stats").await().indefinitely().toString();
+        return info.lines().filter(l -> l.startsWith("total_net_output_bytes:"))
+                .mapToLong(l -> Long.parseLong(l.substring(l.indexOf(':') + 1).trim())).findFirst().orElseThrow();
     }
 
     private Map<String, Long> commandCalls() {

@@ -102,6 +102,33 @@ class FeedCachingTest {
     }
 
     @Test
+    void aHomeFeedRevalidatedWithItsTagIs304WithItsCachingHeadersAndSoIsALaterPage() {
+        FeedFixture f = new FeedFixture(database, tokens);
+        TestUser viewer = f.user();
+        for (int i = 0; i < 3; i++) {
+            f.post(viewer, Instant.now().minusSeconds(60 - i));
+        }
+        Response first = as(viewer).get("/v1/feed/home?limit=2");
+        first.then().statusCode(200);
+        String etag = first.header("ETag");
+
+        Response revalidated = as(viewer).header("If-None-Match", "W/" + etag).get("/v1/feed/home?limit=2");
+        revalidated.then().statusCode(304).header("ETag", etag);
+        assertEquals("", revalidated.asString());
+        assertEquals("private, no-cache", String.join(", ", revalidated.headers().getValues("Cache-Control")));
+        assertTrue(revalidated.headers().getValues("Vary").contains("Authorization"), revalidated.headers().toString());
+        as(viewer).header("If-None-Match", "\"some-other-copy\"").get("/v1/feed/home?limit=2").then().statusCode(200)
+                .header("ETag", etag);
+
+        // Later pages are not cached; the tag filter still revalidates them.
+        String next = "/v1/feed/home?limit=2&cursor=" + first.jsonPath().getString("nextCursor");
+        Response second = as(viewer).get(next);
+        second.then().statusCode(200);
+        as(viewer).header("If-None-Match", second.header("ETag")).get(next).then().statusCode(304)
+                .header("ETag", second.header("ETag"));
+    }
+
+    @Test
     void withRedisStoppedFeedsAre200FromPostgresAndCachedAgainOnceItIsBack() throws Exception {
         FeedFixture f = new FeedFixture(database, tokens);
         TestUser author = f.user();

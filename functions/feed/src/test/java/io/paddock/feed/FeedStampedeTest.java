@@ -70,7 +70,7 @@ class FeedStampedeTest {
                 FeedReads container = containers.get(i % 4);
                 bodies.add(pool.submit(() -> {
                     start.await();
-                    return container.profile(author.handle(), null, 20);
+                    return container.profile(author.handle(), null, 20, List.of()).body();
                 }));
             }
             start.countDown();

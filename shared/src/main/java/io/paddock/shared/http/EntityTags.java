@@ -8,7 +8,10 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
+import java.util.regex.Pattern;
 import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 
 /**
@@ -57,6 +60,33 @@ public class EntityTags {
     public static String strongTag(byte[] body) {
         byte[] digest = Sha256.digest(body);
         return "\"" + Base64.getUrlEncoder().withoutPadding().encodeToString(digest).substring(0, 27) + "\"";
+    }
+
+    /** How many tags of one {@code If-None-Match} are looked at: a client holds one copy of a page, rarely a few. */
+    static final int MAX_CANDIDATES = 8;
+    private static final Pattern OPAQUE_TAG = Pattern.compile("\"[A-Za-z0-9_-]{1,64}\"");
+
+    /**
+     * The tags of an {@code If-None-Match} that one of ours could equal, weak ones as strong (weak comparison),
+     * or just {@code *}: what a store compares with its own tag without the body (the feed cache). A malformed
+     * entry cannot match a tag of ours and is left out; at most {@link #MAX_CANDIDATES}; empty for no header.
+     */
+    public static List<String> candidates(String ifNoneMatch) {
+        if (ifNoneMatch == null || ifNoneMatch.isBlank()) {
+            return List.of();
+        }
+        List<String> tags = new ArrayList<>();
+        for (String candidate : ifNoneMatch.split(",")) {
+            String c = candidate.trim();
+            if (c.equals("*")) {
+                return List.of("*");
+            }
+            c = c.startsWith("W/") ? c.substring(2) : c;
+            if (tags.size() < MAX_CANDIDATES && OPAQUE_TAG.matcher(c).matches()) {
+                tags.add(c);
+            }
+        }
+        return List.copyOf(tags);
     }
 
     /** RFC 9110 §13.1.2: weak comparison, a list of tags or {@code *}. */

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class EntityTagsTest {
@@ -27,5 +30,18 @@ class EntityTagsTest {
         assertFalse(EntityTags.matches("\"y\"", "\"x\""));
         assertFalse(EntityTags.matches(null, "\"x\""));
         assertFalse(EntityTags.matches("x", "\"x\""));
+    }
+
+    @Test
+    void theCandidatesOfAnIfNoneMatchAreItsWellFormedTagsWeakOnesAsStrongAtMostEight() {
+        assertEquals(List.of(), EntityTags.candidates(null));
+        assertEquals(List.of(), EntityTags.candidates(" "));
+        assertEquals(List.of("\"x\"", "\"y-_9\""), EntityTags.candidates("\"x\", W/\"y-_9\""));
+        assertEquals(List.of("*"), EntityTags.candidates("\"x\", *"));
+        // Nothing of ours looks like these, and none may reach a store's comparison (spaces separate there).
+        assertEquals(List.of("\"ok\""), EntityTags.candidates("x, \"a b\", \"\", \"" + "a".repeat(65) + "\", \"ok\""));
+        String many = IntStream.range(0, 20).mapToObj(i -> "\"t" + i + "\"").collect(Collectors.joining(", "));
+        assertEquals(EntityTags.MAX_CANDIDATES, EntityTags.candidates(many).size());
+        assertEquals("\"t0\"", EntityTags.candidates(many).get(0));
     }
 }
