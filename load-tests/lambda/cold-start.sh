@@ -19,7 +19,7 @@ export JAVA_HOME
 classpath=load-tests/target/cold-start.classpath
 zips="functions/auth/target/function.zip functions/feed/target/function.zip functions/ratelimit/target/function.zip
       functions/telemetry/target/function.zip load-tests/lambda/plain-handler/target/function.zip
-      load-tests/lambda/quarkus-hello/target/function.zip"
+      load-tests/lambda/quarkus-hello/target/function.zip load-tests/lambda/quarkus-stores/target/function.zip"
 stale=
 for artifact in $classpath $zips; do
     [ -f "$artifact" ] || stale="$artifact is missing"

@@ -145,16 +145,17 @@ public final class ColdStart {
 
     /**
      * Only the subjects named in {@code list} (comma-separated, e.g. "ratelimit"), for measuring one change quickly;
-     * the Quarkus hello always stays, since every ratio is to it. Empty or null: all.
+     * the two Quarkus baselines always stay, since the ratios are to them. Empty or null: all.
      */
     static List<Subject> chosen(List<Subject> all, String list) {
         if (list == null || list.isBlank()) {
             return all;
         }
         List<String> names = Arrays.stream(list.split(",")).map(String::strip).toList();
+        List<String> baselines = List.of(Subject.QUARKUS_HELLO, Subject.QUARKUS_STORES);
         List<Subject> chosen = all.stream()
-                .filter(s -> s.name().equals(Subject.QUARKUS_HELLO) || names.contains(s.name())).toList();
-        if (chosen.size() != names.stream().filter(n -> !n.equals(Subject.QUARKUS_HELLO)).count() + 1) {
+                .filter(s -> baselines.contains(s.name()) || names.contains(s.name())).toList();
+        if (chosen.size() != names.stream().filter(n -> !baselines.contains(n)).count() + baselines.size()) {
             throw new IllegalArgumentException("PADDOCK_COLD_START_SUBJECTS names an unknown subject: " + list
                     + "; known: " + all.stream().map(Subject::name).toList());
         }

@@ -20,9 +20,10 @@ record Subject(String name, Path zip, String handler, String method, String path
         String checkPointer, String expected) {
 
     static final String QUARKUS_HELLO = "Quarkus hello";
+    static final String QUARKUS_STORES = "Quarkus + stores";
 
     /**
-     * The two baselines, then the four functions, each with a request of its own that reaches its stores (every
+     * The three baselines, then the four functions, each with a request of its own that reaches its stores (every
      * route also runs the rate limiter, which calls Redis): the demo data of infra/local is loaded first.
      */
     static List<Subject> all(Path root) {
@@ -32,6 +33,9 @@ record Subject(String name, Path zip, String handler, String method, String path
                         "/hello", "plain"),
                 new Subject(QUARKUS_HELLO, root.resolve("load-tests/lambda/quarkus-hello/target/function.zip"),
                         DeployedFunction.QUARKUS_HANDLER, "GET", "/hello", false, "/hello", "quarkus"),
+                // the hello plus one read of each store, through the clients the functions use: their I/O floor
+                new Subject(QUARKUS_STORES, root.resolve("load-tests/lambda/quarkus-stores/target/function.zip"),
+                        DeployedFunction.QUARKUS_HANDLER, "GET", "/hello", false, "/hello", "stores"),
                 // the caller's account, read from PostgreSQL; the token checked against Redis' revocations
                 new Subject("auth", root.resolve("functions/auth/target/function.zip"),
                         DeployedFunction.HANDLER, "GET", "/v1/auth/me", true, "/user/handle", "grace"),
