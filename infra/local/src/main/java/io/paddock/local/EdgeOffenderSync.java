@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
@@ -27,7 +28,10 @@ public final class EdgeOffenderSync {
     private final EdgeBlocklist list;
 
     public EdgeOffenderSync(String databaseUrl, Path offenderFile) {
-        this.database = DirectLogin.fromEnvironment(Map.of("DATABASE_URL", databaseUrl));
+        // The app's own sign-in (DATABASE_USER, DATABASE_PASSWORD, ... when an external database is named).
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.put("DATABASE_URL", databaseUrl);
+        this.database = DirectLogin.fromEnvironment(env);
         OffenderFile file = new OffenderFile(offenderFile);
         this.list = new EdgeBlocklist() {
             @Override
