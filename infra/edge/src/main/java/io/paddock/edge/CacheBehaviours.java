@@ -4,6 +4,8 @@ import static io.paddock.edge.WafRules.list;
 import static io.paddock.edge.WafRules.map;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -63,7 +65,7 @@ public record CacheBehaviours(List<Behaviour> behaviours, Map<String, String> or
         }
         behaviours.add(behaviour(map(distribution.get("DefaultCacheBehavior"), "DefaultCacheBehavior"), null, resources));
 
-        Map<String, String> custom = new java.util.LinkedHashMap<>();
+        Map<String, String> custom = new LinkedHashMap<>();
         List<Object> origins = list(distribution.get("Origins"), "Origins");
         if (origins.size() != 1) {
             throw new IllegalArgumentException("the edge stand-in has one origin; template.yaml's distribution has " + origins.size());
@@ -76,7 +78,7 @@ public record CacheBehaviours(List<Behaviour> behaviours, Map<String, String> or
                 custom.put((String) h.get("HeaderName"), String.valueOf(h.get("HeaderValue")));
             }
         }
-        return new CacheBehaviours(List.copyOf(behaviours), java.util.Collections.unmodifiableMap(custom));
+        return new CacheBehaviours(List.copyOf(behaviours), Collections.unmodifiableMap(custom));
     }
 
     private static Behaviour behaviour(Map<String, Object> behaviour, String pathPattern, Map<String, Object> resources) {

@@ -25,6 +25,7 @@ import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import jakarta.inject.Inject;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
@@ -32,8 +33,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -95,7 +99,7 @@ class EdgeStandInTest {
         deleteTree(prefix);
         edgePort = freePort();
         EdgeMain.write(new EdgeMain.Options(root.resolve("template.yaml"), root.resolve("infra/edge/waf.yaml"),
-                new NginxConfig.Settings(prefix, edgePort, URI.create("http://127.0.0.1:" + RestAssured.port), true, java.util.Optional.empty()),
+                new NginxConfig.Settings(prefix, edgePort, URI.create("http://127.0.0.1:" + RestAssured.port), true, Optional.empty()),
                 Map.of("AuthRequestsPerMinute", EDGE_AUTH_LIMIT)));
         edge = new ProcessBuilder(nginxCommand("-g", "daemon off;"))
                 .redirectErrorStream(true).redirectOutput(prefix.resolve("nginx.out").toFile()).start();
@@ -267,7 +271,7 @@ class EdgeStandInTest {
     }
 
     private static List<String> nginxCommand(String... extra) {
-        List<String> command = new java.util.ArrayList<>(List.of(nginx.toString(), "-p", prefix.toString(),
+        List<String> command = new ArrayList<>(List.of(nginx.toString(), "-p", prefix.toString(),
                 "-c", prefix.resolve("nginx.conf").toString(), "-e", prefix.resolve("error.log").toString()));
         command.addAll(List.of(extra));
         return command;
@@ -299,7 +303,7 @@ class EdgeStandInTest {
     }
 
     private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }
     }
@@ -313,7 +317,7 @@ class EdgeStandInTest {
             return;
         }
         try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.delete(p);
             }
         }
