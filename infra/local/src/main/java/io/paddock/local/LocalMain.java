@@ -30,8 +30,10 @@ public class LocalMain {
         HttpConventions.answerUnparsableTargetsHere(); // before Quarkus starts, as in Lambda (LambdaEntryPoint)
         List<String> arguments = List.of(args);
         if (arguments.contains("--help") || arguments.contains("-h")) {
-            System.out.println("usage: paddock local [--seed | --seed=big] [--fresh]   (PADDOCK_PORT, PADDOCK_DATA_DIR, "
-                    + "DATABASE_URL, REDIS_URL, DYNAMODB_ENDPOINT)\n"
+            System.out.println("usage: paddock local [--seed | --seed=big] [--fresh] [--behind-edge]   (PADDOCK_PORT, PADDOCK_DATA_DIR, "
+                    + "DATABASE_URL, REDIS_URL, DYNAMODB_ENDPOINT, PADDOCK_EDGE_DIR)\n"
+                    + "  --behind-edge  the origin of ./paddock edge: trusts one X-Forwarded-For hop (the edge's) and writes the "
+                    + "active edge_blocks to the edge's offender list (PADDOCK_EDGE_DIR/offenders.conf) every 10 s\n"
                     + "  --seed      demo users ada, grace, linus (password paddock-demo-2026), entities, follows, posts\n"
                     + "  --seed=big  the demo data and 10,000 users big_00001… (same password), 1,000 entities, "
                     + "1,000,000 posts (loaded once, about a minute)");
@@ -92,6 +94,14 @@ public class LocalMain {
             System.setProperty("paddock.auth.signing-keys", LocalData.signingKeys(dataDir));
         }
         System.setProperty("quarkus.http.port", port);
+        if (arguments.contains("--behind-edge")) {
+            // Behind the edge stand-in as behind CloudFront: the edge appends the viewer, so the client is the
+            // right-most X-Forwarded-For entry (in AWS API Gateway appends one more, hence 2 in template.yaml).
+            System.setProperty("paddock.http.trusted-forwarded-hops", "1");
+            Path offenders = Path.of(env("PADDOCK_EDGE_DIR").orElse(".paddock/edge")).toAbsolutePath().resolve("offenders.conf");
+            new EdgeOffenderSync(stores.databaseUrl(), offenders).start(java.time.Duration.ofSeconds(10));
+            System.out.println("paddock local: behind the edge (one trusted X-Forwarded-For hop; offenders to " + offenders + ")");
+        }
         Quarkus.run(Ready.class, (code, failure) -> {
             if (failure != null) {
                 // Quarkus wraps the reason ("Failed to start quarkus"): say the innermost one, e.g. which setting is wrong.
