@@ -2,7 +2,8 @@
 # Benchmark (not a test): feed latency on the big seed (1,000,000 posts, 10,000 users). Starts
 # ./paddock local --seed=big on a scratch data directory and port with the read/auth rate limits raised
 # (every request comes from 127.0.0.1), then runs FeedBench: (a) FeedQueries.home over JDBC, first and
-# second page, p50/p95 for random viewers; (b) GET /v1/feed/users/{handle} and GET /v1/feed/home through
+# second page, p50/p95 for random viewers, beside one post read by primary key (the floor); (b) GET
+# /v1/feed/users/{handle} and GET /v1/feed/home through
 # the HTTP stack, first request (cache miss), second (cache hit) and third with the second's ETag in
 # If-None-Match (304, answered from the cached tag) per handle/viewer. Stops the API.
 # Usage: load-tests/feed/feed-bench.sh [viewers] [random seed]   (from anywhere; default 200 viewers)

@@ -27,7 +27,8 @@ import java.util.regex.Pattern;
  * <ol>
  * <li>JDBC: {@link FeedQueries#home} itself — the production SQL, binding and row reading, through the
  * production pool settings ({@link Database}: prepareThreshold=0) — for random viewers, first page and
- * the page after it. No cache is involved: this is the PostgreSQL cost a cache miss pays.</li>
+ * the page after it. No cache is involved: this is the PostgreSQL cost a cache miss pays. Beside it, its
+ * floor: one post read by primary key, for as many random posts.</li>
  * <li>HTTP, through the local stack (filters, rate limiter, Redis cache, JSON): GET /v1/feed/users/{handle}
  * for distinct handles, once (a cache miss: the first page is read from PostgreSQL and stored in Redis)
  * and again right after (a hit), and a third time with the hit's ETag in If-None-Match (304, answered from
@@ -73,7 +74,8 @@ public final class FeedBench {
         System.out.printf("feed benchmark: %,d big users, %d measured viewers/handles (random seed %d), page size %d%n",
                 users, count, seed, PAGE);
 
-        homeOverJdbc(new FeedQueries(database), warmUp, measured);
+        double homeFirstPageP95 = homeOverJdbc(new FeedQueries(database), warmUp, measured);
+        indexLookupFloor(database, warmUp.size(), measured.size(), seed, homeFirstPageP95);
         database.dataSource().close();
 
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -84,7 +86,8 @@ public final class FeedBench {
 
     // ---- (a) FeedQueries.home over JDBC ----
 
-    static void homeOverJdbc(FeedQueries queries, List<Integer> warmUp, List<Integer> measured) throws Exception {
+    /** Prints the series; returns the first page's p95 (ms). */
+    static double homeOverJdbc(FeedQueries queries, List<Integer> warmUp, List<Integer> measured) throws Exception {
         for (int n : warmUp) {
             Page first = queries.home(userId(n), null, PAGE);
             if (first.nextCursor() != null) {
@@ -111,6 +114,55 @@ public final class FeedBench {
         print("first page", firstPages);
         print("second page", secondPages);
         System.out.printf("    %.1f items per page on average%n", (double) items / (firstPages.size() + secondPages.size()));
+        return percentileOf(firstPages, 95);
+    }
+
+    /**
+     * The floor of (a): one primary-key lookup of a post (one index probe, one heap row) over the same pool and
+     * driver settings, for as many random posts as (a) has viewers. Home-feed query ÷ this is the cost of fusing
+     * follows, targets, blocks and hidden posts into one page, over the least a query can cost on this table.
+     */
+    static void indexLookupFloor(Database database, int warmUp, int count, long seed, double homeFirstPageP95)
+            throws Exception {
+        List<UUID> ids = new ArrayList<>();
+        try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement()) {
+            s.execute("SELECT setseed(" + (seed % 1000) / 1000.0 + ")");
+            try (ResultSet rs = s.executeQuery("SELECT id FROM posts TABLESAMPLE BERNOULLI (1) ORDER BY random() LIMIT "
+                    + (warmUp + count))) {
+                while (rs.next()) {
+                    ids.add(rs.getObject(1, UUID.class));
+                }
+            }
+        }
+        if (ids.size() < warmUp + count) {
+            throw new IllegalStateException("found " + ids.size() + " posts to look up; run ./paddock local --seed=big first");
+        }
+        List<Double> lookups = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i++) {
+            try (Connection c = database.dataSource().getConnection();
+                    java.sql.PreparedStatement q = c.prepareStatement(
+                            "SELECT id, author_id, body, created_at FROM posts WHERE id = ?")) {
+                q.setObject(1, ids.get(i));
+                long start = System.nanoTime();
+                try (ResultSet rs = q.executeQuery()) {
+                    if (!rs.next()) {
+                        throw new IllegalStateException("post " + ids.get(i) + " is gone");
+                    }
+                }
+                if (i >= warmUp) {
+                    lookups.add(millisSince(start));
+                }
+            }
+        }
+        System.out.println("(a) floor: one post by primary key (SELECT ... FROM posts WHERE id = ?), same pool and driver");
+        print("index lookup", lookups);
+        System.out.printf("    home feed first page p95 ÷ index lookup p95: %.1f%n", homeFirstPageP95 / percentileOf(lookups, 95));
+    }
+
+    static double percentileOf(List<Double> millis, int p) {
+        List<Double> sorted = new ArrayList<>(millis);
+        Collections.sort(sorted);
+        return percentile(sorted, p);
     }
 
     // ---- (b) through the local HTTP stack ----
