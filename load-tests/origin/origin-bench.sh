@@ -38,8 +38,12 @@ scratch=$(mktemp -d)
 origin_pid=; floor_pid=
 trap 'for p in $origin_pid $floor_pid; do kill -TERM $p 2>/dev/null || true; wait $p 2>/dev/null || true; done; rm -rf "$scratch"' EXIT
 
-# Tests are not needed to measure (and need not compile): maven.test.skip.
-./mvnw -B -q -Dmaven.test.skip=true -pl infra/local,load-tests/origin-floor -am install
+# ./paddock local builds the local app when it is stale; the floor is built here when it is missing or older than
+# its sources (after ./mvnw verify, as in CI, neither is).
+floor_jar=load-tests/origin-floor/target/quarkus-app/quarkus-run.jar
+if [ ! -f "$floor_jar" ] || [ -n "$(find load-tests/origin-floor pom.xml -path '*/target' -prune -o -type f -newer "$floor_jar" -print | head -n 1)" ]; then
+    ./mvnw -B -q -Dmaven.test.skip=true -pl load-tests/origin-floor package
+fi
 
 data=$scratch/data
 [ "$short" = true ] || data=${PADDOCK_BENCH_DATA_DIR:-$data}
@@ -62,7 +66,7 @@ etag=$(awk 'tolower($1) == "etag:" { sub(/\r$/, "", $2); print $2 }' "$scratch/h
 [ -n "$etag" ] || { echo "the feed page has no ETag" >&2; exit 1; }
 
 PADDOCK_FLOOR_PORT=$floor_port PADDOCK_FLOOR_BODY="$scratch/body" \
-    "$JAVA_HOME/bin/java" -XX:TieredStopAtLevel=1 -jar load-tests/origin-floor/target/quarkus-app/quarkus-run.jar \
+    "$JAVA_HOME/bin/java" -XX:TieredStopAtLevel=1 -jar "$floor_jar" \
     > "$scratch/floor.log" 2>&1 &
 floor_pid=$!
 floor=http://127.0.0.1:$floor_port/floor
