@@ -41,7 +41,7 @@ final class Api {
     }
 
     static String publish(SignedIn author, String body) {
-        return call("POST", "/v1/posts", Map.of("body", body), author.accessToken(), author.address(), 201).path("id").asText();
+        return call("POST", "/v1/posts", Map.of("body", body), author.accessToken(), author.address(), 201).path("post").path("id").asText();
     }
 
     /** The entities the posts on these users' first public pages target: the seed's entity feeds worth reading. */
