@@ -27,6 +27,11 @@ final class Figures {
         times.computeIfAbsent(kind, k -> new ConcurrentLinkedQueue<>()).add(millis);
     }
 
+    /** Adds this one's response times to another's (to pool periods). */
+    void copyTo(Figures other) {
+        times.forEach((kind, recorded) -> recorded.forEach(millis -> other.time(kind, millis)));
+    }
+
     void count(String label) {
         counts.computeIfAbsent(label, k -> new AtomicLong()).incrementAndGet();
     }
