@@ -44,10 +44,13 @@ final class Api {
         return call("POST", "/v1/posts", Map.of("body", body), author.accessToken(), author.address(), 201).path("post").path("id").asText();
     }
 
-    /** The entities the posts on these users' first public pages target: the seed's entity feeds worth reading. */
-    static List<String> entitiesTargetedBy(List<String> handles, String address, int atMost) {
+    /** The entities the posts on these users' first public pages target (read from addresses addressPrefix + 1…250). */
+    static List<String> entitiesTargetedBy(List<String> handles, String addressPrefix, int atMost) {
         Set<String> entities = new LinkedHashSet<>();
+        int n = 0;
         for (String handle : handles) {
+            // One address per read: a read limit (100 a minute, 25 a second) holds for each address.
+            String address = addressPrefix + (1 + n++ % 250);
             for (JsonNode post : call("GET", "/v1/feed/users/" + handle, null, null, address, 200).path("items")) {
                 post.path("targetEntityIds").forEach(id -> entities.add(id.asText()));
             }

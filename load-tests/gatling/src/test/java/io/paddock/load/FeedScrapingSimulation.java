@@ -86,7 +86,7 @@ public class FeedScrapingSimulation extends Simulation {
                 PUBLIC_PATHS.add("/v1/feed/users/" + handle + (size == 0 ? "" : "?limit=" + size));
             }
         }
-        for (String entity : Api.entitiesTargetedBy(profiles, "192.0.2.10", ENTITIES)) {
+        for (String entity : Api.entitiesTargetedBy(profiles, "10.201.0.", ENTITIES)) {
             PUBLIC_PATHS.add("/v1/feed/entities/" + entity);
         }
         List<String> readers = handles(SIGNED_IN);

@@ -84,7 +84,7 @@ public class SoakSimulation extends Simulation {
                 PUBLIC_PATHS.add("/v1/feed/users/" + handle + (size == 0 ? "" : "?limit=" + size));
             }
         }
-        for (String entity : Api.entitiesTargetedBy(HANDLES, "192.0.2.20", 10)) {
+        for (String entity : Api.entitiesTargetedBy(HANDLES, "10.211.0.", 10)) {
             PUBLIC_PATHS.add("/v1/feed/entities/" + entity);
         }
         System.out.printf("soak: %s of mixed traffic, readings every %d s (%s)%n", OVER, PERIOD.toSeconds(), PROBE.sources());
