@@ -16,7 +16,8 @@
 # --behind-edge and ./paddock edge --simulation in front of it (nginx, installed if missing), and stops both
 # afterwards. With PADDOCK_BASE_URL (a deployed stage, or your own ./paddock edge --simulation) it only runs the
 # simulation against it; a deployed stage sees every simulated viewer as this machine's one address. PADDOCK_SEED=big
-# tells feed scraping that such a stack has the big seed's users.
+# tells feed scraping that such a stack has the big seed's users. PADDOCK_GATLING_OPTS passes a simulation's own
+# settings, e.g. '-Dpaddock.seconds=300' (paddock.<name> of each Target.number/Target.seconds in its class).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 JAVA_HOME=$(./paddock java-home) || exit 2
@@ -27,7 +28,7 @@ case "${1:-}" in
     action-spam) class=io.paddock.load.ActionSpamSimulation ;;
     scraper) class=io.paddock.load.ScraperSimulation ;;
     soak) class=io.paddock.load.SoakSimulation ;;
-    *) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+    *) sed -n '/^set -euo/q; 2,$p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac
 short=false
 [ "${2:-}" = --short ] && short=true
@@ -82,4 +83,5 @@ fi
 mkdir -p load-tests/target/gatling
 ./mvnw -B -q -pl load-tests/gatling gatling:test -Dgatling.simulationClass="$class" \
     -Dpaddock.baseUrl="$base" -Dpaddock.short="$short" -Dpaddock.resultsDir="$PWD/load-tests/target/gatling" \
-    -Dpaddock.seed="$seed_name" ${PADDOCK_SOAK_MINUTES:+-Dpaddock.soakMinutes="$PADDOCK_SOAK_MINUTES"} "${probes[@]}"
+    -Dpaddock.seed="$seed_name" ${PADDOCK_SOAK_MINUTES:+-Dpaddock.soakMinutes="$PADDOCK_SOAK_MINUTES"} "${probes[@]}" \
+    ${PADDOCK_GATLING_OPTS:-}
