@@ -119,6 +119,9 @@ public final class NginxConfig {
         for (Behaviour behaviour : distribution.behaviours()) {
             behaviour(behaviour, settings, distribution.originCustomHeaders(), waf.offenderResponse());
         }
+        if (settings.simulation()) {
+            staticFloor(prefix);
+        }
         line("    }");
         line("}");
         return out.toString();
@@ -137,6 +140,19 @@ public final class NginxConfig {
             line("    # CloudFront appends the viewer's address to whatever X-Forwarded-For the viewer sent.");
             line("    map $remote_addr $edge_forwarded_for { default $proxy_add_x_forwarded_for; }");
         }
+    }
+
+    /**
+     * Simulation mode only: files a load simulation compares the edge's cache hits with (a copy of a feed page served
+     * by the same nginx, the same WAF zones counting it, but no cache lookup). CloudFront has no such path.
+     */
+    private void staticFloor(String prefix) {
+        line("");
+        line("        # Simulation mode only: static copies of pages under " + prefix + "/simulation-static/, the floor of an edge HIT.");
+        line("        location /__simulation/static/ {");
+        line("            alias " + prefix + "/simulation-static/;");
+        line("            add_header X-Cache STATIC always;");
+        line("        }");
     }
 
     /** Writes the rule's maps and zone; returns the limit_req arguments. */

@@ -116,6 +116,12 @@ class NginxConfigTest {
     }
 
     @Test
+    void onlyASimulationEdgeServesTheStaticFloorThatLoadSimulationsCompareCacheHitsWith() {
+        assertTrue(render(Map.of(), true).contains("location /__simulation/static/ {"));
+        assertFalse(render(Map.of(), false).contains("__simulation"), "CloudFront has no such path");
+    }
+
+    @Test
     void aRuleTheStandInCannotMirrorIsRefusedRatherThanDropped() {
         String waf = """
                 Resources:
