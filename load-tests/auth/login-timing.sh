@@ -6,6 +6,7 @@
 # Usage: load-tests/auth/login-timing.sh [rounds]   (from anywhere; default 300 rounds)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. load-tests/local-api.sh
 # Maven and the JVMs run on the JDK 21+ that ./paddock uses (the default java may be older).
 JAVA_HOME=$(./paddock java-home) || exit 2
 export JAVA_HOME
@@ -17,11 +18,6 @@ PADDOCK_PORT=$port PADDOCK_DATA_DIR="$scratch/data" \
 PADDOCK_RATE_LIMITS_POLICIES="{categories: {auth: {limit: 1000000, burst: 1000000}}}" PADDOCK_AUTH_LOGIN_BACKOFF_AFTER_FAILURES=1000000 PADDOCK_AUTH_LOGIN_BACKOFF_ACCOUNT_CEILING=1000000 \
     ./paddock local > "$scratch/log" 2>&1 &
 pid=$!
-for _ in $(seq 1 240); do
-    grep -q "ready at" "$scratch/log" 2>/dev/null && break
-    kill -0 $pid 2>/dev/null || { cat "$scratch/log" >&2; exit 1; }
-    sleep 0.5
-done
-grep -q "ready at" "$scratch/log" || { cat "$scratch/log" >&2; echo "the local API did not start" >&2; exit 1; }
+wait_until_ready "$scratch/log" "$pid"
 JAVA=$JAVA_HOME/bin/java
 "$JAVA" load-tests/auth/LoginTiming.java "http://127.0.0.1:$port" "$rounds"

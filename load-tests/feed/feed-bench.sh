@@ -11,6 +11,7 @@
 #   (the first run spends about a minute loading it; later runs skip that).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. load-tests/local-api.sh
 # Maven and the JVMs run on the JDK 21+ that ./paddock uses (the default java may be older).
 JAVA_HOME=$(./paddock java-home) || exit 2
 export JAVA_HOME
@@ -30,13 +31,7 @@ PADDOCK_PORT=$port PADDOCK_DATA_DIR="$data" \
 PADDOCK_RATE_LIMITS_POLICIES="{categories: {read: {limit: 1000000, burst: 1000000}, auth: {limit: 1000000, burst: 1000000}}}" \
     ./paddock local --seed=big > "$scratch/log" 2>&1 &
 pid=$!
-# Loading the big seed comes before the API listens: allow 15 minutes.
-for _ in $(seq 1 1800); do
-    grep -q "ready at" "$scratch/log" 2>/dev/null && break
-    kill -0 $pid 2>/dev/null || { cat "$scratch/log" >&2; exit 1; }
-    sleep 0.5
-done
-grep -q "ready at" "$scratch/log" || { cat "$scratch/log" >&2; echo "the local API did not start" >&2; exit 1; }
+wait_until_ready "$scratch/log" "$pid"
 grep "big data" "$scratch/log" || true
 
 # The embedded PostgreSQL picks a free port; postmaster.pid says which (its 4th line).

@@ -15,6 +15,7 @@
 # Prints a table and writes it to load-tests/target/origin-bench.txt. Installs wrk (Debian) when missing.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. load-tests/local-api.sh
 short=false
 if [ "${1:-}" = "--short" ]; then
     short=true; rounds=1; seconds=1; connections=4; seed=--seed; handle=grace
@@ -52,13 +53,7 @@ PADDOCK_PORT=$origin_port PADDOCK_DATA_DIR="$data" \
 PADDOCK_RATE_LIMITS_POLICIES="{categories: {read: {limit: 1000000, burst: 1000000}}}" \
     ./paddock local $seed > "$scratch/origin.log" 2>&1 &
 origin_pid=$!
-# Loading the big seed comes before the API listens: allow 15 minutes.
-for _ in $(seq 1 1800); do
-    grep -q "ready at" "$scratch/origin.log" 2>/dev/null && break
-    kill -0 $origin_pid 2>/dev/null || { cat "$scratch/origin.log" >&2; exit 1; }
-    sleep 0.5
-done
-grep -q "ready at" "$scratch/origin.log" || { cat "$scratch/origin.log" >&2; echo "the local API did not start" >&2; exit 1; }
+wait_until_ready "$scratch/origin.log" "$origin_pid"
 
 if [ -z "$handle" ]; then
     # The big seed spreads its posts unevenly: the first of its users whose first page is full (20 posts).
