@@ -7,6 +7,9 @@
 # the HTTP stack, first request (cache miss), second (cache hit) and third with the second's ETag in
 # If-None-Match (304, answered from the cached tag) per handle/viewer. Stops the API.
 # Usage: load-tests/feed/feed-bench.sh [viewers] [random seed]   (from anywhere; default 200 viewers)
+#        load-tests/feed/feed-bench.sh --short   (what .ci/run runs: 5 viewers, the same status checks — every
+#        miss and hit a 200, every revalidation a 304 — and no figures file; the big seed still loads, ~1 min)
+# The series' p50/p95/p99 go to load-tests/target/feed-bench.txt as latency lines for load-tests/chart/chart.sh.
 #   PADDOCK_BENCH_PORT (default 3922); PADDOCK_BENCH_DATA_DIR keeps the seeded database between runs
 #   (the first run spends about a minute loading it; later runs skip that).
 set -euo pipefail
@@ -15,8 +18,13 @@ cd "$(dirname "$0")/../.."
 # Maven and the JVMs run on the JDK 21+ that ./paddock uses (the default java may be older).
 JAVA_HOME=$(./paddock java-home) || exit 2
 export JAVA_HOME
-viewers=${1:-200}
-seed=${2:-2026}
+figures=load-tests/target/feed-bench.txt
+if [ "${1:-}" = --short ]; then
+    viewers=5 seed=2026 figures=
+else
+    viewers=${1:-200}
+    seed=${2:-2026}
+fi
 port=${PADDOCK_BENCH_PORT:-3922}
 scratch=$(mktemp -d)
 data=${PADDOCK_BENCH_DATA_DIR:-$scratch/data}
@@ -38,4 +46,4 @@ grep "big data" "$scratch/log" || true
 pg_port=$(sed -n 4p "$data/postgres/postmaster.pid")
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
 "$JAVA" -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp "load-tests/target/classes:$(cat load-tests/target/bench-classpath.txt)" io.paddock.bench.FeedBench \
-    "postgres://postgres@127.0.0.1:$pg_port/postgres" "http://127.0.0.1:$port" "$viewers" "$seed"
+    "postgres://postgres@127.0.0.1:$pg_port/postgres" "http://127.0.0.1:$port" "$viewers" "$seed" $figures

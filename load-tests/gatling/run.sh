@@ -69,7 +69,9 @@ if [ -z "$base" ]; then
     base=http://127.0.0.1:$edge_port
     echo "run.sh: $class against $base (origin 127.0.0.1:$origin_port, edge log $scratch/edge/access.log)"
     # The static floor of feed scraping: a copy of a public page, served by the same nginx (simulation edge only).
-    handle=grace; [ "$seed" = --seed=big ] && handle=big_00001
+    # Of the same size as the pages read: big_00002's first page is full (20 posts), like 95 % of the big seed's
+    # profile pages (big_00001's posts are all soft-deleted: its page is empty, 30 bytes).
+    handle=grace; [ "$seed" = --seed=big ] && handle=big_00002
     mkdir -p "$scratch/edge/simulation-static"
     curl -sf -o "$scratch/edge/simulation-static/feed-page.json" "http://127.0.0.1:$origin_port/v1/feed/users/$handle"
     # What the soak samples: the origin JVM (./paddock local execs java, so its pid is $local_pid), the embedded

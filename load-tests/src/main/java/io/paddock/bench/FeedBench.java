@@ -39,7 +39,8 @@ import java.util.regex.Pattern;
  * other viewers and handles (JIT, pools); the figures are latencies of single requests, not throughput.
  *
  * <p>Arguments: database URL (postgres://…), API base URL, number of viewers/handles (default 200),
- * random seed (default 2026: the same viewers every run).
+ * random seed (default 2026: the same viewers every run), and optionally a file to write the series' percentiles
+ * to as {@code latency} lines (what load-tests/chart/chart.sh draws).
  */
 public final class FeedBench {
 
@@ -49,6 +50,8 @@ public final class FeedBench {
     static final int WARM_UP = 50;
     /** FeedSettings.cacheTtl's default: a hit series must start within it of its miss series. */
     static final Duration CACHE_TTL = Duration.ofSeconds(30);
+    /** {@code latency feed-bench <series> <p50> <p95> <p99> <n>} lines for load-tests/chart (ms). */
+    static final List<String> LATENCY_LINES = new ArrayList<>();
 
     private FeedBench() {
     }
@@ -82,6 +85,12 @@ public final class FeedBench {
                 .connectTimeout(Duration.ofSeconds(5)).build();
         profileOverHttp(http, base, warmUp, measured);
         homeOverHttp(http, base, warmUp, measured.subList(0, Math.min(measured.size(), 50)));
+        if (args.length > 4) {
+            java.nio.file.Path out = java.nio.file.Path.of(args[4]);
+            java.nio.file.Files.createDirectories(out.toAbsolutePath().getParent());
+            java.nio.file.Files.write(out, LATENCY_LINES);
+            System.out.println("feed benchmark: " + LATENCY_LINES.size() + " latency lines to " + out);
+        }
     }
 
     // ---- (a) FeedQueries.home over JDBC ----
@@ -113,6 +122,8 @@ public final class FeedBench {
         System.out.println("(a) home feed over JDBC: FeedQueries.home, PostgreSQL only (no cache)");
         print("first page", firstPages);
         print("second page", secondPages);
+        chart("home-query-first-page", firstPages);
+        chart("home-query-second-page", secondPages);
         System.out.printf("    %.1f items per page on average%n", (double) items / (firstPages.size() + secondPages.size()));
         return percentileOf(firstPages, 95);
     }
@@ -156,6 +167,7 @@ public final class FeedBench {
         }
         System.out.println("(a) floor: one post by primary key (SELECT ... FROM posts WHERE id = ?), same pool and driver");
         print("index lookup", lookups);
+        chart("floor-primary-key-lookup", lookups);
         System.out.printf("    home feed first page p95 ÷ index lookup p95: %.1f%n", homeFirstPageP95 / percentileOf(lookups, 95));
     }
 
@@ -170,7 +182,7 @@ public final class FeedBench {
     static void profileOverHttp(HttpClient http, String base, List<Integer> warmUp, List<Integer> measured) throws Exception {
         Function<Integer, HttpRequest> request = n -> HttpRequest.newBuilder(
                 URI.create(base + "/v1/feed/users/big_" + String.format("%05d", n))).timeout(Duration.ofSeconds(30)).GET().build();
-        missThenHit(http, "(b) GET /v1/feed/users/{handle} through the local stack", request, warmUp, measured);
+        missThenHit(http, "(b) GET /v1/feed/users/{handle} through the local stack", "http-profile", request, warmUp, measured);
     }
 
     static void homeOverHttp(HttpClient http, String base, List<Integer> warmUp, List<Integer> measured) throws Exception {
@@ -183,14 +195,14 @@ public final class FeedBench {
         }
         Function<Integer, HttpRequest> request = n -> HttpRequest.newBuilder(URI.create(base + "/v1/feed/home"))
                 .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + tokens[n]).GET().build();
-        missThenHit(http, "(b) GET /v1/feed/home (Bearer) through the local stack", request, warmUp, measured);
+        missThenHit(http, "(b) GET /v1/feed/home (Bearer) through the local stack", "http-home", request, warmUp, measured);
     }
 
     /**
      * Every target once (first page not in Redis), then every target again at once (cached), then again with
      * the tag of its answer in {@code If-None-Match} (304: the cache compares tags and sends no body).
      */
-    static void missThenHit(HttpClient http, String title, Function<Integer, HttpRequest> request, List<Integer> warmUp,
+    static void missThenHit(HttpClient http, String title, String series, Function<Integer, HttpRequest> request, List<Integer> warmUp,
             List<Integer> measured) throws Exception {
         for (int n : warmUp) {
             send(http, request.apply(n));
@@ -229,6 +241,9 @@ public final class FeedBench {
         print("first request (cache miss)", misses);
         print("second request (cache hit)", hits);
         print("third, If-None-Match (304)", revalidations);
+        chart(series + "-miss", misses);
+        chart(series + "-hit", hits);
+        chart(series + "-304", revalidations);
         System.out.printf("    cache hit p50 / 304 p50: %.2f%n", median(hits) / median(revalidations));
         if (differing > 0) {
             System.out.println("    note: " + differing + " second answers differed from the first (a write in between?)");
@@ -280,6 +295,15 @@ public final class FeedBench {
         Collections.sort(sorted);
         System.out.printf("    %-28s p50 %7.2f ms   p95 %7.2f ms   max %7.2f ms   (n=%d)%n", series,
                 percentile(sorted, 50), percentile(sorted, 95), sorted.get(sorted.size() - 1), sorted.size());
+    }
+
+    static void chart(String series, List<Double> millis) {
+        if (!millis.isEmpty()) {
+            List<Double> sorted = new ArrayList<>(millis);
+            Collections.sort(sorted);
+            LATENCY_LINES.add(String.format(java.util.Locale.ROOT, "latency feed-bench %s %.3f %.3f %.3f %d", series,
+                    percentile(sorted, 50), percentile(sorted, 95), percentile(sorted, 99), sorted.size()));
+        }
     }
 
     /** Nearest rank: the smallest sample with at least p % of the samples at or below it. */

@@ -33,7 +33,11 @@ final class Figures {
     }
 
     void count(String label) {
-        counts.computeIfAbsent(label, k -> new AtomicLong()).incrementAndGet();
+        add(label, 1);
+    }
+
+    void add(String label, long amount) {
+        counts.computeIfAbsent(label, k -> new AtomicLong()).addAndGet(amount);
     }
 
     long count(String label, long fallback) {

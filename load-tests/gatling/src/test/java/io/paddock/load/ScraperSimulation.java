@@ -30,7 +30,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * origin requests it causes per request it sends: the edge says per answer whether it asked the origin
  * ({@code X-Cache}: MISS, PASS, EXPIRED, REVALIDATED or BYPASS did; HIT, STALE, UPDATING and the WAF's BLOCKED did
  * not). The goal (origin ≤ 5 % of what it sends) is a figure this prints and writes to
- * target/gatling/scraper-origin-share.txt, not an assertion.
+ * target/gatling/scraper-origin-share.txt, not an assertion, over the whole run and per 10 s: what reaches the
+ * origin is the scraper's limit's worth of 200s, then its 429s until the offender list reaches the edge, then nothing.
  *
  * <p>Assertions: every answer is a 200 or a 429 (nothing else, no 5xx), and every request was sent.
  */
@@ -44,6 +45,10 @@ public class ScraperSimulation extends Simulation {
     static final Set<String> ORIGIN_ASKED = Set.of("MISS", "PASS", "EXPIRED", "REVALIDATED", "BYPASS");
 
     static final AtomicLong SENT = new AtomicLong();
+    static final Duration BUCKET = Duration.ofSeconds(10);
+    static final AtomicLong FIRST_ANSWER_NANOS = new AtomicLong();
+    /** Per 10 s since the first answer: {sent, reached the origin}. */
+    static final Map<Long, long[]> PER_BUCKET = new ConcurrentHashMap<>();
     static final Map<String, AtomicLong> BY_CACHE_STATUS = new ConcurrentHashMap<>();
     /** "status X-Cache": a 429 the edge could not cache is a MISS that reached the origin. */
     static final Map<String, AtomicLong> BY_ANSWER = new ConcurrentHashMap<>();
@@ -65,6 +70,13 @@ public class ScraperSimulation extends Simulation {
                     .exec(session -> {
                         SENT.incrementAndGet();
                         String cache = session.getString("cache");
+                        long now = System.nanoTime();
+                        FIRST_ANSWER_NANOS.compareAndSet(0, now);
+                        long[] bucket = PER_BUCKET.computeIfAbsent((now - FIRST_ANSWER_NANOS.get()) / BUCKET.toNanos(), k -> new long[2]);
+                        synchronized (bucket) {
+                            bucket[0]++;
+                            bucket[1] += ORIGIN_ASKED.contains(cache) ? 1 : 0;
+                        }
                         BY_CACHE_STATUS.computeIfAbsent(cache, k -> new AtomicLong()).incrementAndGet();
                         BY_ANSWER.computeIfAbsent(session.getInt("status") + " " + cache, k -> new AtomicLong()).incrementAndGet();
                         return session;
@@ -86,8 +98,13 @@ public class ScraperSimulation extends Simulation {
         long sent = SENT.get();
         Map<String, Long> answers = new TreeMap<>();
         BY_ANSWER.forEach((answer, n) -> answers.put(answer, n.get()));
-        String figure = String.format("scraper %s: %d requests sent, %d reached the origin (%.1f %%); by status and X-Cache: %s%n",
-                SCRAPER, sent, origin, sent == 0 ? 0.0 : 100.0 * origin / sent, answers);
+        StringBuilder buckets = new StringBuilder();
+        new TreeMap<>(PER_BUCKET).forEach((n, bucket) -> buckets.append(String.format("%s%d-%d s %d of %d (%.1f %%)",
+                buckets.isEmpty() ? "" : "; ", n * BUCKET.toSeconds(), (n + 1) * BUCKET.toSeconds(), bucket[1], bucket[0],
+                bucket[0] == 0 ? 0.0 : 100.0 * bucket[1] / bucket[0])));
+        String figure = String.format("scraper %s: %d requests sent, %d reached the origin (%.1f %%); by status and X-Cache: %s%n"
+                + "  reached the origin per 10 s: %s%n",
+                SCRAPER, sent, origin, sent == 0 ? 0.0 : 100.0 * origin / sent, answers, buckets);
         System.out.print(figure);
         try {
             Path out = Path.of(System.getProperty("paddock.resultsDir", "../target/gatling"), "scraper-origin-share.txt");
