@@ -87,7 +87,7 @@ public class Accounts {
                     insert.setTimestamp(7, Timestamp.from(account.createdAt()));
                     insert.executeUpdate();
                 }
-                return beforeCommit.run(account);
+                return beforeCommit.run(c, account);
             });
         } catch (TakenSignal signal) {
             throw new Taken(signal.fields);
@@ -163,7 +163,8 @@ public class Accounts {
 
     @FunctionalInterface
     public interface AfterInsert<T> {
-        T run(Account account) throws SQLException;
+        /** {@code connection} is the insert's, in its transaction: what is written on it commits with the account. */
+        T run(Connection connection, Account account) throws SQLException;
     }
 
     /** Carries "taken" out of the transaction lambda (which may only throw SQLException). */

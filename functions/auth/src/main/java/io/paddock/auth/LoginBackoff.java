@@ -19,8 +19,16 @@ public interface LoginBackoff {
      */
     Duration blockedFor(String email, String address);
 
-    /** A wrong password (or unknown e-mail) for the account from the address; returns the back-off it now has (zero while free). */
-    Duration failed(String email, String address);
+    /**
+     * A wrong password (or unknown e-mail) for the account from the address: the back-off the address now has
+     * (zero while free), and whether this failure started it — the first to block the address in its run of
+     * failures (a run ends at a success from the address or after {@link LoginBackoffSettings#memory()} without
+     * failures), so once per run, not at every failure that follows. The audit trail records that one.
+     */
+    Failure failed(String email, String address);
+
+    record Failure(Duration backoff, boolean startedBackoff) {
+    }
 
     /** A right password from the address: that address's failures for the account are forgotten. */
     void succeeded(String email, String address);

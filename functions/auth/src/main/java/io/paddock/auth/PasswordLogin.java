@@ -1,9 +1,12 @@
 package io.paddock.auth;
 
+import io.paddock.shared.audit.AuditAction;
+import io.paddock.shared.audit.AuditTrail;
 import io.paddock.shared.http.ServiceUnavailable;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
@@ -11,7 +14,9 @@ import org.jboss.logging.Logger;
 /**
  * POST /v1/auth/login after validation. An unknown address and a wrong password take the same path —
  * the same back-off bookkeeping, one Argon2 verification (against a dummy hash when there is no
- * account), the same {@link Refused} — so neither the answer nor its timing tells them apart.
+ * account), the same {@link Refused} — so neither the answer nor its timing tells them apart. The audit trail
+ * gets a row for each sign-in and for the failure that starts a back-off (an unknown address's too, with no
+ * target), written after the session opened or the failure was counted.
  */
 @ApplicationScoped
 public class PasswordLogin {
@@ -29,12 +34,15 @@ public class PasswordLogin {
     private final PasswordHasher hasher;
     private final RefreshTokens refreshTokens;
     private final LoginBackoff backoff;
+    private final AuditTrail audit;
 
-    public PasswordLogin(Accounts accounts, PasswordHasher hasher, RefreshTokens refreshTokens, LoginBackoff backoff) {
+    public PasswordLogin(Accounts accounts, PasswordHasher hasher, RefreshTokens refreshTokens, LoginBackoff backoff,
+            AuditTrail audit) {
         this.accounts = accounts;
         this.hasher = hasher;
         this.refreshTokens = refreshTokens;
         this.backoff = backoff;
+        this.audit = audit;
     }
 
     /** {@code clientAddress}: where the attempt comes from; the back-off holds back that address only. */
@@ -55,7 +63,12 @@ public class PasswordLogin {
         }
         if (!right) {
             // Fails closed: without the count, an attacker would get unlimited guesses.
-            orUnavailable(() -> backoff.failed(accountKey, clientAddress));
+            LoginBackoff.Failure failure = orUnavailable(() -> backoff.failed(accountKey, clientAddress));
+            if (failure.startedBackoff()) {
+                audit.record(AuditAction.SIGN_IN_BACKOFF_STARTED, null,
+                        account.map(a -> a.id().toString()).orElse(null),
+                        Map.of("backoffSeconds", failure.backoff().toSeconds()));
+            }
             throw new Refused();
         }
         try {
@@ -66,7 +79,10 @@ public class PasswordLogin {
         }
         Accounts.Account user = account.get();
         rehashIfWeaker(user, password);
-        return SessionDocument.of(user, refreshTokens.open(user.id(), user.role()));
+        TokenPair session = refreshTokens.open(user.id(), user.role());
+        // After the session opened: a sign-in whose row cannot be written is a 503, and its tokens never leave.
+        audit.record(AuditAction.SIGNED_IN, user.id(), user.id().toString(), Map.of("method", "password"));
+        return SessionDocument.of(user, session);
     }
 
     /** A 429 ({@link LoginBackoffProblems}) to this address while it backs off from the account. */

@@ -51,7 +51,8 @@ public class RedisLoginBackoff implements LoginBackoff {
     /**
      * KEYS[1] the address's hash for the account, KEYS[2] the account-wide counter; ARGV: free failures,
      * initial ms, max ms, memory ms, account ceiling. Returns {block in ms that this failure started
-     * (0 while still free), account-wide failures}.
+     * (0 while still free), account-wide failures, 1 when this block is the first of the address's run of
+     * failures (no blockedUntil yet) else 0}.
      */
     static final RedisScript FAILED_SCRIPT = new RedisScript("""
             local failures = redis.call('HINCRBY', KEYS[1], 'failures', 1)
@@ -60,15 +61,17 @@ public class RedisLoginBackoff implements LoginBackoff {
             local free = tonumber(ARGV[1])
             if accountFailures >= tonumber(ARGV[5]) then free = 1 end
             local block = 0
+            local started = 0
             if failures >= free then
               local doublings = math.min(failures - free, 40)
               block = math.floor(math.min(tonumber(ARGV[2]) * (2 ^ doublings), tonumber(ARGV[3])))
               local t = redis.call('TIME')
               local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+              if redis.call('HEXISTS', KEYS[1], 'blockedUntil') == 0 then started = 1 end
               redis.call('HSET', KEYS[1], 'blockedUntil', string.format('%d', now + block))
             end
             redis.call('PEXPIRE', KEYS[1], math.max(tonumber(ARGV[4]), block))
-            return {block, accountFailures}
+            return {block, accountFailures, started}
             """);
 
     private final RedisDataSource redis;
@@ -89,7 +92,7 @@ public class RedisLoginBackoff implements LoginBackoff {
     }
 
     @Override
-    public Duration failed(String email, String address) {
+    public Failure failed(String email, String address) {
         Response r = breaker.call("login back-off failure", () -> FAILED_SCRIPT.run(redis,
                 List.of(addressKey(email, address), accountKey(email)),
                 List.of(Integer.toString(settings.afterFailures()),
@@ -102,7 +105,7 @@ public class RedisLoginBackoff implements LoginBackoff {
             LOG.warnf("login failures for account %s reached the account-wide ceiling (%d): every address "
                     + "now backs off from its first failure", digest(email).substring(0, 12), settings.accountCeiling());
         }
-        return Duration.ofMillis(r.get(0).toLong());
+        return new Failure(Duration.ofMillis(r.get(0).toLong()), r.get(2).toLong() == 1);
     }
 
     @Override

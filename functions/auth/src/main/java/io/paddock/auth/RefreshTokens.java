@@ -1,5 +1,7 @@
 package io.paddock.auth;
 
+import io.paddock.shared.audit.AuditAction;
+import io.paddock.shared.audit.AuditTrail;
 import io.paddock.shared.auth.AccessTokens;
 import io.paddock.shared.http.Timestamps;
 import io.paddock.shared.ids.Ids;
@@ -59,6 +61,9 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
  * refresh-token lifetime after the spend, DynamoDB TTL), so a secret spent longer ago than that is no
  * longer known: a plain 401. Markers carry no {@code userId}, so they stay out of the {@code byUser} index,
  * and a presented family id is a UUID, so no token can name a marker as its family.
+ *
+ * <p>Revoking is conditional ({@code revoked} still false), so of two reuses racing on one family exactly one
+ * revokes it, and only that one writes the audit trail's row for the reuse.
  */
 @ApplicationScoped
 public class RefreshTokens {
@@ -96,6 +101,7 @@ public class RefreshTokens {
             + "#expiresAt = :expires, #gracePair = :gracePair, #role = :role";
     static final String ONLY_IF_CURRENT = "#currentHash = :presented AND #revoked = :false";
     static final String REVOKE = "SET #revoked = :true REMOVE #gracePair";
+    static final String ONLY_IF_NOT_REVOKED = "attribute_not_exists(#revoked) OR #revoked = :false";
     static final String ONLY_IF_OWNED_BY = "#userId = :userId";
 
     /** The presented token was not usable: 401. The message is for logs only. */
@@ -112,16 +118,19 @@ public class RefreshTokens {
     private final String table;
     private final AccessTokens accessTokens;
     private final Accounts accounts;
+    private final AuditTrail audit;
     private final Duration ttl;
     private final Duration grace;
     /** Refresh-token secrets: renewed after every SnapStart restore, so restored copies never issue the same one. */
     private final RenewableRandom random = RenewableRandom.create();
 
-    public RefreshTokens(DynamoDbClient dynamo, AccessTokens accessTokens, Accounts accounts, RefreshTokenSettings settings) {
+    public RefreshTokens(DynamoDbClient dynamo, AccessTokens accessTokens, Accounts accounts, RefreshTokenSettings settings,
+            AuditTrail audit) {
         this.dynamo = dynamo;
         this.table = settings.table();
         this.accessTokens = accessTokens;
         this.accounts = accounts;
+        this.audit = audit;
         this.ttl = settings.ttl();
         this.grace = settings.gracePeriod();
     }
@@ -191,7 +200,11 @@ public class RefreshTokens {
                     presented.familyId());
             throw new Refused("unknown secret");
         }
-        revoke(family, "reuse of a spent refresh token");
+        if (revoke(family, "reuse of a spent refresh token")) {
+            // Nobody signed in did this (the presenter may be the thief), so no actor; the target is the family's user.
+            audit.record(AuditAction.REFRESH_TOKEN_REUSED, null, str(family, USER_ID),
+                    Map.of("familyId", str(family, FAMILY_ID)));
+        }
         throw new Refused("reuse");
     }
 
@@ -293,14 +306,20 @@ public class RefreshTokens {
 
     /**
      * The family is refused from now on, and so is every access token it issued (their {@code fid}), the
-     * newest included: the family key on the denylist makes a per-token entry for it redundant.
+     * newest included: the family key on the denylist makes a per-token entry for it redundant. Returns false,
+     * doing nothing, when another request revoked it first (that one listed it).
      */
-    private void revoke(Map<String, AttributeValue> family, String why) {
+    private boolean revoke(Map<String, AttributeValue> family, String why) {
         String familyId = str(family, FAMILY_ID);
+        try {
+            dynamo.updateItem(r -> r.tableName(table).key(key(familyId)).updateExpression(REVOKE)
+                    .conditionExpression(ONLY_IF_NOT_REVOKED)
+                    .expressionAttributeNames(Map.of("#revoked", REVOKED, "#gracePair", GRACE_PAIR))
+                    .expressionAttributeValues(Map.of(":true", AttributeValue.fromBool(true), ":false", AttributeValue.fromBool(false))));
+        } catch (ConditionalCheckFailedException alreadyRevoked) {
+            return false;
+        }
         LOG.warnf("refresh-token family %s revoked: %s", familyId, why);
-        dynamo.updateItem(r -> r.tableName(table).key(key(familyId)).updateExpression(REVOKE)
-                .expressionAttributeNames(Map.of("#revoked", REVOKED, "#gracePair", GRACE_PAIR))
-                .expressionAttributeValues(Map.of(":true", AttributeValue.fromBool(true))));
         try {
             accessTokens.revokeFamily(familyId);
         } catch (RuntimeException redisDown) {
@@ -310,6 +329,7 @@ public class RefreshTokens {
                     redisDown.getClass().getSimpleName());
             RequestRecords.current().degraded("family-revocation-unlisted");
         }
+        return true;
     }
 
     /** Whether the presented secret is one this family issued and spent (its marker exists). */

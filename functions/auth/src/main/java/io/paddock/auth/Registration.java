@@ -1,11 +1,14 @@
 package io.paddock.auth;
 
+import io.paddock.shared.audit.AuditAction;
+import io.paddock.shared.audit.AuditTrail;
 import io.paddock.shared.ids.Ids;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 
 /** POST /v1/auth/register after validation: a new {@code user} account and its first session. */
 @ApplicationScoped
@@ -14,11 +17,13 @@ public class Registration {
     private final Accounts accounts;
     private final PasswordHasher hasher;
     private final RefreshTokens refreshTokens;
+    private final AuditTrail audit;
 
-    public Registration(Accounts accounts, PasswordHasher hasher, RefreshTokens refreshTokens) {
+    public Registration(Accounts accounts, PasswordHasher hasher, RefreshTokens refreshTokens, AuditTrail audit) {
         this.accounts = accounts;
         this.hasher = hasher;
         this.refreshTokens = refreshTokens;
+        this.audit = audit;
     }
 
     /** @throws Accounts.Taken when the e-mail address and/or the handle are already registered */
@@ -36,7 +41,13 @@ public class Registration {
                 // Stored at millisecond precision, so this answer and every later read agree.
                 Instant.now().truncatedTo(ChronoUnit.MILLIS));
         // Roles: register only ever makes users; admins are promoted with SQL (README.md, Deploying).
-        TokenPair tokens = accounts.create(account, created -> refreshTokens.open(created.id(), created.role()));
+        // A registration opens a session as a login does, so it is a sign-in of the audit trail, committed with the account.
+        TokenPair tokens = accounts.create(account, (connection, created) -> {
+            TokenPair opened = refreshTokens.open(created.id(), created.role());
+            audit.record(connection, AuditAction.SIGNED_IN, created.id(), created.id().toString(),
+                    Map.of("method", "registration"));
+            return opened;
+        });
         return SessionDocument.of(account, tokens);
     }
 }

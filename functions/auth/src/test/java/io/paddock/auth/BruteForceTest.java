@@ -154,14 +154,14 @@ class BruteForceTest {
         String address = newIp();
         long[] expectedSeconds = {0, 0, 0, 0, 1, 2, 4, 8, 16, 32, 64, 128, 256, 300, 300};
         for (int i = 0; i < expectedSeconds.length; i++) {
-            assertEquals(Duration.ofSeconds(expectedSeconds[i]), limits.failed(email, address), "failure " + (i + 1));
+            assertEquals(Duration.ofSeconds(expectedSeconds[i]), limits.failed(email, address).backoff(), "failure " + (i + 1));
         }
         long blockedMs = limits.blockedFor(email, address).toMillis();
         assertTrue(blockedMs > 299_000 && blockedMs <= 300_000, "blocked " + blockedMs);
         assertEquals(Duration.ZERO, limits.blockedFor(email, newIp()), "another address is not held back");
         limits.succeeded(email, address);
         assertEquals(Duration.ZERO, limits.blockedFor(email, address));
-        assertEquals(Duration.ZERO, limits.failed(email, address), "counting starts again");
+        assertEquals(Duration.ZERO, limits.failed(email, address).backoff(), "counting starts again");
     }
 
     @Test
@@ -172,13 +172,13 @@ class BruteForceTest {
         while (failures < 19) {
             String address = newIp();
             for (int i = 0; i < 3 && failures < 19; i++, failures++) {
-                assertEquals(Duration.ZERO, limits.failed(account.email(), address), "failure " + (failures + 1));
+                assertEquals(Duration.ZERO, limits.failed(account.email(), address).backoff(), "failure " + (failures + 1));
             }
         }
         // The 20th (the default ceiling) comes from a fresh address: it backs off at its own first failure.
         String late = newIp();
-        assertEquals(Duration.ofSeconds(1), limits.failed(account.email(), late), "first failure at the ceiling");
-        assertEquals(Duration.ofSeconds(2), limits.failed(account.email(), late), "and doubles from there");
+        assertEquals(Duration.ofSeconds(1), limits.failed(account.email(), late).backoff(), "first failure at the ceiling");
+        assertEquals(Duration.ofSeconds(2), limits.failed(account.email(), late).backoff(), "and doubles from there");
         login(late, account.email(), account.password()).then().statusCode(429);
 
         // A clean address is never refused: the owner signs in, and the ceiling blocked nobody on its own.
@@ -186,7 +186,7 @@ class BruteForceTest {
         assertEquals(Duration.ZERO, limits.blockedFor(account.email(), owner));
         login(owner, account.email(), account.password()).then().statusCode(200);
         // The owner's success does not reset the account-wide count: the next guesser is backed off at once.
-        assertEquals(Duration.ofSeconds(1), limits.failed(account.email(), newIp()));
+        assertEquals(Duration.ofSeconds(1), limits.failed(account.email(), newIp()).backoff());
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.paddock.ratelimit;
 
+import io.paddock.shared.audit.AuditAction;
+import io.paddock.shared.audit.AuditTrail;
 import io.paddock.shared.auth.AdminOnly;
 import io.paddock.shared.auth.Caller;
 import io.paddock.shared.http.Problem.FieldError;
@@ -53,12 +55,14 @@ public class AdminRateLimitsResource {
     private final RateLimiter limiter;
     private final RateLimitOverrideStore store;
     private final OverrideRules rules;
+    private final AuditTrail audit;
 
-    public AdminRateLimitsResource(Caller caller, RateLimiter limiter, RateLimitOverrideStore store) {
+    public AdminRateLimitsResource(Caller caller, RateLimiter limiter, RateLimitOverrideStore store, AuditTrail audit) {
         this.caller = caller;
         this.limiter = limiter;
         this.store = store;
         this.rules = new OverrideRules(limiter.policies());
+        this.audit = audit;
     }
 
     @PUT
@@ -69,7 +73,7 @@ public class AdminRateLimitsResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(operationId = "putRateLimitOverride", summary = "Set a user's rate-limit tier and/or multipliers",
             description = "Admin. Stored durably; applies at once in this container and within 30 s everywhere. "
-                    + "A body with neither tier nor multipliers removes the override.")
+                    + "A body with neither tier nor multipliers removes the override. Recorded in the audit trail.")
     @APIResponse(responseCode = "200", description = "The stored override",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OverrideDocument.class)))
     @APIResponse(responseCode = "403", description = "The caller is not an admin")
@@ -96,11 +100,15 @@ public class AdminRateLimitsResource {
     @AdminOnly
     @Operation(operationId = "deleteRateLimitBlock", summary = "Unblock a key",
             description = "Admin. Key ip:<address> or user:<id>. Clears its windows in every layer and, for an "
-                    + "address, its edge (WAF) block at the next sync. Idempotent.")
+                    + "address, its edge (WAF) block at the next sync. Idempotent; every call is recorded in the audit trail.")
     @APIResponse(responseCode = "204", description = "Cleared")
     @APIResponse(responseCode = "403", description = "The caller is not an admin")
-    public Response unblock(@PathParam("key") String key) {
-        limiter.unblock(rules.subjectKey(key));
+    public Response unblock(@PathParam("key") String key) throws SQLException {
+        String subject = rules.subjectKey(key);
+        boolean edgeBlockLifted = limiter.unblock(subject);
+        // The clearing spans Redis, PostgreSQL and the edge list in steps of their own, so the row follows them.
+        audit.record(AuditAction.RATE_LIMIT_UNBLOCKED, caller.principal().userId(), subject,
+                Map.of("edgeBlockLifted", edgeBlockLifted));
         return Response.noContent().header(HttpHeaders.CACHE_CONTROL, "no-store").build();
     }
 }

@@ -2,6 +2,8 @@ package io.paddock.ratelimit;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.paddock.shared.audit.AuditAction;
+import io.paddock.shared.audit.AuditTrail;
 import io.paddock.shared.db.Database;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.PreparedStatement;
@@ -9,11 +11,15 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
-/** Writes admins' per-user overrides (table rate_limit_overrides, migration V7); the limiter reads them. */
+/**
+ * Writes admins' per-user overrides (table rate_limit_overrides, migration V7); the limiter reads them. Each
+ * change is a row of the audit trail, written in the same transaction.
+ */
 @ApplicationScoped
 public class RateLimitOverrideStore {
 
@@ -25,10 +31,12 @@ public class RateLimitOverrideStore {
     static final String DELETE = "DELETE FROM rate_limit_overrides WHERE user_id = ?";
 
     private final Database database;
+    private final AuditTrail audit;
     private final ObjectMapper json = new ObjectMapper();
 
-    public RateLimitOverrideStore(Database database) {
+    public RateLimitOverrideStore(Database database, AuditTrail audit) {
         this.database = database;
+        this.audit = audit;
     }
 
     /**
@@ -51,6 +59,7 @@ public class RateLimitOverrideStore {
                     delete.setObject(1, userId);
                     delete.executeUpdate();
                 }
+                audit.record(c, AuditAction.RATE_LIMIT_OVERRIDE_REMOVED, admin, userId.toString(), null);
                 return Optional.of(Instant.now());
             }
             try (PreparedStatement upsert = c.prepareStatement(UPSERT)) {
@@ -62,10 +71,16 @@ public class RateLimitOverrideStore {
                     upsert.setString(3, multipliersJson);
                 }
                 upsert.setObject(4, admin);
+                Instant updatedAt;
                 try (ResultSet rs = upsert.executeQuery()) {
                     rs.next();
-                    return Optional.of(rs.getTimestamp(1).toInstant());
+                    updatedAt = rs.getTimestamp(1).toInstant();
                 }
+                Map<String, Object> details = new LinkedHashMap<>();
+                details.put("tier", tier);
+                details.put("multipliers", multipliers);
+                audit.record(c, AuditAction.RATE_LIMIT_OVERRIDE_SET, admin, userId.toString(), details);
+                return Optional.of(updatedAt);
             }
         });
     }

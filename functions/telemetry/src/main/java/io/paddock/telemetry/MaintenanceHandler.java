@@ -25,7 +25,8 @@ import java.util.Map;
  * their claimed ids, and the replay of parked batches. Deliberately not a Quarkus app: a
  * cron job needs one JDBC connection, not the HTTP stack, so its cold start stays small. Signs in as
  * the functions do ({@link DirectLogin}: DATABASE_URL, DATABASE_USER, an IAM token or DATABASE_PASSWORD);
- * PADDOCK_TELEMETRY_RETENTION_DAYS (default 30) sets the retention; DYNAMODB_PARKED_EVENTS_TABLE (and DYNAMODB_ENDPOINT, AWS_REGION) where
+ * PADDOCK_TELEMETRY_RETENTION_DAYS (default 30) sets the retention; the daily run also drops audit-trail rows past
+ * PADDOCK_AUDIT_RETENTION_DAYS (default 400, {@link AuditTrailRetention}); DYNAMODB_PARKED_EVENTS_TABLE (and DYNAMODB_ENDPOINT, AWS_REGION) where
  * the batches parked while PostgreSQL was unavailable wait to be replayed. A batch PostgreSQL refuses for
  * its content is quarantined in that table, not retried (see {@link ParkedBatches}); the count is in the
  * report and in the metric ParkedBatchesQuarantined.
@@ -57,15 +58,18 @@ public class MaintenanceHandler {
         UsageEventMaintenance.Report report = null;
         ParkedBatches.Replay replay;
         Duration retention = retention(env);
+        int auditDays = AuditTrailRetention.days(env);
+        long auditRowsPruned = 0;
         try (Connection connection = connect(env); DynamoDbClient dynamo = dynamo(env)) {
             if (!replayOnly) {
                 report = new UsageEventMaintenance(Clock.systemUTC(), retention).run(connection);
+                auditRowsPruned = AuditTrailRetention.prune(connection, auditDays);
             }
             replay = new ParkedBatches(dynamo, env.getOrDefault("DYNAMODB_PARKED_EVENTS_TABLE", "paddock-parked-events"),
                     retention, Clock.systemUTC()).replay(connection, MAX_BATCHES_PER_RUN);
         } catch (SQLException e) {
             // Fail the invocation so EventBridge's retry and the function's error metric see it.
-            throw new IllegalStateException("usage event maintenance failed: " + e.getMessage(), e);
+            throw new IllegalStateException("usage event or audit trail maintenance failed: " + e.getMessage(), e);
         }
         // Every run, 0 included: the alarm on quarantined batches then tells "none" from "no data".
         new ServiceMetrics(env.getOrDefault("POWERTOOLS_METRICS_NAMESPACE", "Paddock"))
@@ -79,7 +83,7 @@ public class MaintenanceHandler {
         return "{\"cutoff\":\"" + report.cutoff() + "\",\"partitionsCreated\":" + list(report.partitionsCreated())
                 + ",\"partitionsDropped\":" + list(report.partitionsDropped()) + ",\"rowsPruned\":" + report.rowsPruned()
                 + ",\"idCutoff\":\"" + report.idCutoff() + "\",\"idsPruned\":" + report.idsPruned()
-                + "," + replayed + "}";
+                + ",\"auditRowsPruned\":" + auditRowsPruned + "," + replayed + "}";
     }
 
     /** The Service dimension of this handler's metrics. */

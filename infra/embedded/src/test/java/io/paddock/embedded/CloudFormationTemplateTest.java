@@ -109,8 +109,9 @@ class CloudFormationTemplateTest {
         assertEquals("TelemetryFunction", functionOf.get("GET /v1/events"));
         assertEquals("TelemetryFunction", functionOf.get("POST /v1/events"));
         assertEquals("RateLimitFunction", functionOf.get("DELETE /v1/admin/rate-limits/blocks/{key}"));
+        assertEquals("RateLimitFunction", functionOf.get("GET /v1/admin/audit"));
         assertEquals("RateLimitFunction", functionOf.get("ANY $default"), "unmatched requests need a function");
-        assertEquals(26, routes.size(), "the contract's 25 routes and $default: " + functionOf.keySet());
+        assertEquals(27, routes.size(), "the contract's 26 routes served so far and $default: " + functionOf.keySet());
     }
 
     @Test

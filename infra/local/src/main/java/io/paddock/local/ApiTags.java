@@ -21,6 +21,8 @@ public class ApiTags implements OASFilter {
                     + "personal data scrubbed; the caller's own events",
             "Analytics", "Admin: click-through rates and funnels computed from usage events",
             "Rate limits", "The caller's standing in every rate-limit category; admin overrides and unblocking",
+            "Audit", "Admin: the audit trail of admin actions and security events (sign-ins, back-offs, refresh-token "
+                    + "reuse, role changes, overrides, unblocks), newest first",
             "Health", "Whether each store answers; for load balancers and people");
 
     @Override

@@ -64,6 +64,7 @@ class ProtectedRouteTest {
             Map.entry("GET /v1/rate-limits", Access.PUBLIC),
             Map.entry("PUT /v1/admin/rate-limits/overrides/{userId}", Access.ADMIN),
             Map.entry("DELETE /v1/admin/rate-limits/blocks/{key}", Access.ADMIN),
+            Map.entry("GET /v1/admin/audit", Access.ADMIN),
             Map.entry("GET /v1/health", Access.PUBLIC)));
 
     static final DotName SIGNED_IN = DotName.createSimple("io.paddock.shared.auth.SignedIn");

@@ -60,6 +60,7 @@ class RateLimitCategoryTest {
         assertEquals("admin", categories.get("GET /v1/analytics/ctr"));
         assertEquals("admin", categories.get("PUT /v1/admin/rate-limits/overrides/{userId}"));
         assertEquals("admin", categories.get("DELETE /v1/admin/rate-limits/blocks/{key}"));
+        assertEquals("admin", categories.get("GET /v1/admin/audit"));
         assertEquals("read", categories.get("GET /v1/rate-limits"));
     }
 }

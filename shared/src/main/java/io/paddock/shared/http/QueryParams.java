@@ -91,7 +91,7 @@ public final class QueryParams {
                     .defaultValue(DEFAULT_LIMIT);
             case "cursor" -> OASFactory.createSchema().type(List.of(Schema.SchemaType.STRING));
             case "from", "to" -> OASFactory.createSchema().type(List.of(Schema.SchemaType.STRING)).format("date-time");
-            case "postId", "entityId", "userId" -> OASFactory.createSchema().ref("UUID");
+            case "postId", "entityId", "userId", "actor" -> OASFactory.createSchema().ref("UUID");
             default -> null;
         };
         if (schema == null) {
