@@ -22,7 +22,8 @@ import java.util.Map;
 
 /**
  * The scheduled (EventBridge, daily) entry of the telemetry zip: partitions, retention of events and of
- * their claimed ids, and the replay of parked batches. Deliberately not a Quarkus app: a
+ * their claimed ids, the release of deleted accounts' e-mail addresses and handles ({@link DeletedAccountRelease}),
+ * and the replay of parked batches. Deliberately not a Quarkus app: a
  * cron job needs one JDBC connection, not the HTTP stack, so its cold start stays small. Signs in as
  * the functions do ({@link DirectLogin}: DATABASE_URL, DATABASE_USER, an IAM token or DATABASE_PASSWORD);
  * PADDOCK_TELEMETRY_RETENTION_DAYS (default 30) sets the retention; DYNAMODB_PARKED_EVENTS_TABLE (and DYNAMODB_ENDPOINT, AWS_REGION) where
@@ -55,11 +56,13 @@ public class MaintenanceHandler {
     /** One run with the given environment; the report as a JSON line. */
     String run(Map<String, String> env, boolean replayOnly) {
         UsageEventMaintenance.Report report = null;
+        int accountsReleased = 0;
         ParkedBatches.Replay replay;
         Duration retention = retention(env);
         try (Connection connection = connect(env); DynamoDbClient dynamo = dynamo(env)) {
             if (!replayOnly) {
                 report = new UsageEventMaintenance(Clock.systemUTC(), retention).run(connection);
+                accountsReleased = DeletedAccountRelease.run(connection);
             }
             replay = new ParkedBatches(dynamo, env.getOrDefault("DYNAMODB_PARKED_EVENTS_TABLE", "paddock-parked-events"),
                     retention, Clock.systemUTC()).replay(connection, MAX_BATCHES_PER_RUN);
@@ -79,7 +82,7 @@ public class MaintenanceHandler {
         return "{\"cutoff\":\"" + report.cutoff() + "\",\"partitionsCreated\":" + list(report.partitionsCreated())
                 + ",\"partitionsDropped\":" + list(report.partitionsDropped()) + ",\"rowsPruned\":" + report.rowsPruned()
                 + ",\"idCutoff\":\"" + report.idCutoff() + "\",\"idsPruned\":" + report.idsPruned()
-                + "," + replayed + "}";
+                + ",\"accountsReleased\":" + accountsReleased + "," + replayed + "}";
     }
 
     /** The Service dimension of this handler's metrics. */

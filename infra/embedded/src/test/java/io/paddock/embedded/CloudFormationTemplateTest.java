@@ -110,7 +110,9 @@ class CloudFormationTemplateTest {
         assertEquals("TelemetryFunction", functionOf.get("POST /v1/events"));
         assertEquals("RateLimitFunction", functionOf.get("DELETE /v1/admin/rate-limits/blocks/{key}"));
         assertEquals("RateLimitFunction", functionOf.get("ANY $default"), "unmatched requests need a function");
-        assertEquals(26, routes.size(), "the contract's 25 routes and $default: " + functionOf.keySet());
+        assertEquals("AuthFunction", functionOf.get("DELETE /v1/auth/me"));
+        assertEquals("AuthFunction", functionOf.get("DELETE /v1/admin/users/{userId}"));
+        assertEquals(29, routes.size(), "the contract's 28 routes and $default: " + functionOf.keySet());
     }
 
     @Test
