@@ -14,7 +14,10 @@ import java.util.Optional;
 import java.util.UUID;
 import org.postgresql.util.PSQLException;
 
-/** The users table, for the auth routes: create, find by e-mail or id, replace a password hash. */
+/**
+ * The users table, for the auth routes: create, find by e-mail or id (live accounts only), replace a password
+ * hash. Deletion is {@link AccountDeletion}.
+ */
 @ApplicationScoped
 public class Accounts {
 
@@ -40,8 +43,10 @@ public class Accounts {
 
     static final String COLUMNS = "id, email, handle, display_name, role, password_hash, created_at";
     // lower(email) is the users_email_lower_key index: the login lookup and the uniqueness rule are one.
-    static final String FIND_BY_EMAIL = "SELECT " + COLUMNS + " FROM users WHERE lower(email) = lower(?)";
-    static final String FIND_BY_ID = "SELECT " + COLUMNS + " FROM users WHERE id = ?";
+    // A deleted account's row stays while its e-mail address and handle are reserved (AccountDeletion), but it
+    // is no account: it cannot sign in, refresh or be read. TAKEN still sees it: that is the reservation.
+    static final String FIND_BY_EMAIL = "SELECT " + COLUMNS + " FROM users WHERE lower(email) = lower(?) AND deleted_at IS NULL";
+    static final String FIND_BY_ID = "SELECT " + COLUMNS + " FROM users WHERE id = ? AND deleted_at IS NULL";
     static final String TAKEN = "SELECT lower(email) = lower(?) AS email_taken, handle = ? AS handle_taken "
             + "FROM users WHERE lower(email) = lower(?) OR handle = ?";
     static final String INSERT = "INSERT INTO users (id, email, handle, display_name, password_hash, role, created_at, "

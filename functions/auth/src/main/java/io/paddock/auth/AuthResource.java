@@ -3,13 +3,16 @@ package io.paddock.auth;
 import io.paddock.shared.auth.AccessTokens;
 import io.paddock.shared.auth.Caller;
 import io.paddock.shared.auth.Principal;
+import io.paddock.shared.auth.RecentSignIn;
 import io.paddock.shared.auth.SignedIn;
 import io.paddock.shared.idempotency.AnswerNeverKept;
+import io.paddock.shared.idempotency.ReplayedAfterRevocation;
 import io.paddock.shared.ratelimit.Category;
 import io.paddock.shared.ratelimit.RateLimited;
 import io.paddock.shared.validation.RequestBodies;
 import io.quarkus.resteasy.reactive.jackson.CustomDeserialization;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -20,6 +23,8 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.sql.SQLException;
 import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -32,12 +37,12 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
  * The contract's Auth routes. Before a method runs, the request is limited ({@link RateLimited}), its caller
  * judged where the route needs one ({@link SignedIn}) — both before the body is read — and the body parsed
  * and validated (strict JSON, Bean Validation); the method then reads parse → do (plain classes) → respond.
- * Store failures pass through to the one 503 mapper. Mutations are {@code no-store}; their answers
- * carry credentials, so they are never kept for {@code Idempotency-Key} replays ({@link AnswerNeverKept}).
+ * Store failures pass through to the one 503 mapper. Mutations are {@code no-store}; the session routes' answers
+ * carry credentials, so they are never kept for {@code Idempotency-Key} replays ({@link AnswerNeverKept} on each).
+ * Account deletion is the exception: a mutation like any other, whose 204 is kept and replayed.
  */
 @Path("/v1/auth")
 @Tag(name = "Auth")
-@AnswerNeverKept
 public class AuthResource {
 
     static final String NO_STORE = "no-store";
@@ -49,9 +54,12 @@ public class AuthResource {
     private final Accounts accounts;
     private final AccessTokens accessTokens;
     private final JwksSettings jwks;
+    private final AccountDeletion deletion;
+    private final AccountExport export;
 
     public AuthResource(Caller caller, Registration registration, PasswordLogin passwordLogin,
-            RefreshTokens refreshTokens, Accounts accounts, AccessTokens accessTokens, JwksSettings jwks) {
+            RefreshTokens refreshTokens, Accounts accounts, AccessTokens accessTokens, JwksSettings jwks,
+            AccountDeletion deletion, AccountExport export) {
         this.caller = caller;
         this.registration = registration;
         this.passwordLogin = passwordLogin;
@@ -59,10 +67,13 @@ public class AuthResource {
         this.accounts = accounts;
         this.accessTokens = accessTokens;
         this.jwks = jwks;
+        this.deletion = deletion;
+        this.export = export;
     }
 
     @POST
     @Path("/register")
+    @AnswerNeverKept
     @RateLimited(Category.AUTH)
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
@@ -85,6 +96,7 @@ public class AuthResource {
 
     @POST
     @Path("/login")
+    @AnswerNeverKept
     @RateLimited(Category.AUTH)
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
@@ -109,6 +121,7 @@ public class AuthResource {
 
     @POST
     @Path("/refresh")
+    @AnswerNeverKept
     @RateLimited(Category.AUTH)
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
@@ -133,6 +146,7 @@ public class AuthResource {
 
     @POST
     @Path("/logout")
+    @AnswerNeverKept
     @RateLimited(Category.AUTH)
     @SignedIn
     @Consumes(MediaType.APPLICATION_JSON)
@@ -164,6 +178,59 @@ public class AuthResource {
         Accounts.Account account = accounts.findById(caller.principal().userId()).orElseThrow(Problems::accountGone);
         return Response.ok(new MeDocument(UserDocument.of(account)))
                 .header(HttpHeaders.CACHE_CONTROL, "private, no-cache")
+                .header(HttpHeaders.VARY, HttpHeaders.AUTHORIZATION)
+                .build();
+    }
+
+    /**
+     * Category mutation, not auth: it signs nobody in (the auth category is the per-address brake on credential
+     * guessing, v1.1), it needs a token of a recent sign-in that already passed that brake, and what it changes
+     * is the caller's own data, counted against the caller like every other keyed mutation.
+     */
+    @DELETE
+    @Path("/me")
+    @RateLimited(Category.MUTATION)
+    @SignedIn
+    @RecentSignIn
+    @ReplayedAfterRevocation
+    @SecurityRequirement(name = "bearer")
+    @Operation(operationId = "deleteMe", summary = "Delete the caller's account",
+            description = "Needs an access token from a sign-in (login or registration, not a refresh) within the last "
+                    + "5 minutes (its auth_time claim); an older one is a 401 with WWW-Authenticate: Bearer "
+                    + "error=\"insufficient_user_authentication\" and max_age (RFC 9470). Removes or anonymises the "
+                    + "account's data (README: what deletion removes), revokes every refresh-token family and every "
+                    + "access token of the account, and keeps the e-mail address and handle reserved for 30 days. "
+                    + "Repeated: 204 — a retry with the same Idempotency-Key gets the kept 204 even though its token is "
+                    + "now refused; a deletion cut short by a 503 is finished by calling again with the same token.")
+    @APIResponse(responseCode = "204", description = "The account is deleted")
+    @APIResponse(responseCode = "401", description = "No valid access token (missing, malformed, expired or revoked: "
+            + "Bearer error=\"invalid_token\"), or a valid one whose sign-in is older than 5 minutes (Bearer "
+            + "error=\"insufficient_user_authentication\", max_age=300): log in again")
+    public Response deleteMe() throws SQLException {
+        Principal principal = caller.principal();
+        deletion.delete(principal.userId(), principal.userId(), Optional.of(principal));
+        return Response.noContent().header(HttpHeaders.CACHE_CONTROL, NO_STORE).build();
+    }
+
+    @GET
+    @Path("/me/export")
+    @RateLimited(Category.READ)
+    @SignedIn
+    @Produces(MediaType.APPLICATION_JSON)
+    @SecurityRequirement(name = "bearer")
+    @Operation(operationId = "exportMe", summary = "Everything stored about the caller",
+            description = "Category read. The profile (no password hash), posts (deleted ones too, with their targets), "
+                    + "follows of users and entities, blocks, actions (like, save, hide, report), entities created and "
+                    + "usage events as stored, written as they are read. private, no-store; no ETag (it is streamed "
+                    + "and never kept, so there is nothing to revalidate). A store failure after the first byte ends "
+                    + "the document early: parse it whole.")
+    @APIResponse(responseCode = "200", description = "The export",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ExportDocument.class)))
+    public Response exportMe() throws SQLException {
+        UUID userId = caller.principal().userId();
+        accounts.findById(userId).orElseThrow(Problems::accountGone);
+        return Response.ok(export.streamed(userId), MediaType.APPLICATION_JSON_TYPE)
+                .header(HttpHeaders.CACHE_CONTROL, "private, no-store")
                 .header(HttpHeaders.VARY, HttpHeaders.AUTHORIZATION)
                 .build();
     }

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -64,6 +65,11 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
  *
  * <p>Revoking is conditional ({@code revoked} still false), so of two reuses racing on one family exactly one
  * revokes it, and only that one writes the audit trail's row for the reuse.
+ *
+ * <p>The family item keeps the time of the sign-in that opened it ({@code authTime}), and every access token it
+ * mints carries that as {@code auth_time}, so a route that needs a recent sign-in cannot be satisfied by
+ * refreshing. Account deletion revokes every family of the account through the {@code byUser} index
+ * ({@link #revokeEveryFamilyOf}).
  */
 @ApplicationScoped
 public class RefreshTokens {
@@ -93,6 +99,10 @@ public class RefreshTokens {
     static final String EXPIRES_AT = "expiresAt";
     static final String REVOKED = "revoked";
     static final String GRACE_PAIR = "gracePair";
+    /** Epoch seconds of the sign-in that opened the family: every access token it mints carries it as auth_time. */
+    static final String AUTH_TIME = "authTime";
+    /** The GSI of the families by owner (template.yaml), for revoking every session of an account. */
+    static final String BY_USER = "byUser";
     /** Between a family id and a spent secret's hash in a marker's key: never part of a UUID. */
     static final String SPENT = "#spent#";
 
@@ -139,8 +149,10 @@ public class RefreshTokens {
     public TokenPair open(UUID userId, String role) {
         String familyId = Ids.uuidV7().toString();
         byte[] secret = newSecret();
-        AccessTokens.Issued access = accessTokens.issue(userId, role, familyId);
         Instant now = Instant.now();
+        // Whole seconds, as the claim carries it: the family and its first token say the same.
+        Instant signedIn = Instant.ofEpochSecond(now.getEpochSecond());
+        AccessTokens.Issued access = accessTokens.issue(userId, role, familyId, signedIn);
         Map<String, AttributeValue> item = new HashMap<>();
         item.put(FAMILY_ID, s(familyId));
         item.put(USER_ID, s(userId.toString()));
@@ -150,6 +162,7 @@ public class RefreshTokens {
         item.put(ROTATED_AT, n(now.toEpochMilli()));
         item.put(EXPIRES_AT, n(now.plus(ttl).getEpochSecond()));
         item.put(REVOKED, AttributeValue.fromBool(false));
+        item.put(AUTH_TIME, n(signedIn.getEpochSecond()));
         dynamo.putItem(r -> r.tableName(table).item(item).conditionExpression(NEW_FAMILY_CONDITION)
                 .expressionAttributeNames(Map.of("#familyId", FAMILY_ID)));
         return new TokenPair(access.token(), familyId + "." + encode(secret), access.expiresInSeconds());
@@ -178,7 +191,7 @@ public class RefreshTokens {
                 throw new Refused("account gone");
             }
             try {
-                return rotateFrom(presented, account.get().role(), userId);
+                return rotateFrom(presented, account.get().role(), userId, authTime(family));
             } catch (ConditionalCheckFailedException lostRace) {
                 LOG.debugf("family %s: lost a rotation race, answering from the grace pair", presented.familyId());
                 family = read(presented.familyId()); // the winner's write, with its pair for us
@@ -234,9 +247,10 @@ public class RefreshTokens {
         return true;
     }
 
-    private TokenPair rotateFrom(Presented presented, String role, UUID userId) {
+    private TokenPair rotateFrom(Presented presented, String role, UUID userId, Instant authTime) {
         byte[] next = newSecret();
-        AccessTokens.Issued access = accessTokens.issue(userId, role, presented.familyId());
+        // The family's sign-in, not now: a refresh proves possession of a token, not who the user is.
+        AccessTokens.Issued access = accessTokens.issue(userId, role, presented.familyId(), authTime);
         TokenPair pair = new TokenPair(access.token(), presented.familyId() + "." + encode(next), access.expiresInSeconds());
         Instant now = Instant.now();
         // First the marker, then the rotate (see the class comment): the secret is known as spent before it is.
@@ -330,6 +344,54 @@ public class RefreshTokens {
             RequestRecords.current().degraded("family-revocation-unlisted");
         }
         return true;
+    }
+
+    /**
+     * The account is gone: every family of {@code userId} is revoked, with every access token it issued
+     * ({@link AccessTokens#revokeFamily}), {@code lastFamilyId} (the caller's own, or null) last — once its access
+     * tokens are refused, a retry of the caller could no longer get in, so everything else must be done by then.
+     * Families are found by the {@code byUser} index, whose reads are eventually consistent: a family opened in the
+     * last instant may be missing there, which is why the caller's own is named. Revoking is idempotent (a family
+     * already revoked is revoked again). A DynamoDB or Redis failure is thrown: the deletion is not done, and may
+     * be retried. Returns how many families were revoked.
+     */
+    public int revokeEveryFamilyOf(UUID userId, String lastFamilyId) {
+        LinkedHashSet<String> families = new LinkedHashSet<>();
+        Map<String, AttributeValue> startKey = null;
+        do {
+            Map<String, AttributeValue> from = startKey;
+            var page = dynamo.query(r -> r.tableName(table).indexName(BY_USER)
+                    .keyConditionExpression("#userId = :userId").projectionExpression("#familyId")
+                    .expressionAttributeNames(Map.of("#userId", USER_ID, "#familyId", FAMILY_ID))
+                    .expressionAttributeValues(Map.of(":userId", s(userId.toString())))
+                    .exclusiveStartKey(from));
+            page.items().forEach(item -> families.add(str(item, FAMILY_ID)));
+            startKey = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (startKey != null);
+        if (lastFamilyId != null) {
+            families.remove(lastFamilyId);
+            families.add(lastFamilyId);
+        }
+        for (String familyId : families) {
+            try {
+                // Only an item that exists: an update would otherwise create a stub without an expiry.
+                dynamo.updateItem(r -> r.tableName(table).key(key(familyId)).updateExpression(REVOKE)
+                        .conditionExpression("attribute_exists(#familyId)")
+                        .expressionAttributeNames(Map.of("#revoked", REVOKED, "#gracePair", GRACE_PAIR, "#familyId", FAMILY_ID))
+                        .expressionAttributeValues(Map.of(":true", AttributeValue.fromBool(true))));
+            } catch (ConditionalCheckFailedException expired) {
+                // Gone by its TTL meanwhile: no refresh token of it works, but its last access tokens still might.
+            }
+            accessTokens.revokeFamily(familyId);
+        }
+        LOG.infof("account %s gone: %d refresh-token families revoked", userId, families.size());
+        return families.size();
+    }
+
+    /** The sign-in time the family's tokens carry; null for a family opened before families stored it. */
+    private static Instant authTime(Map<String, AttributeValue> family) {
+        AttributeValue v = family.get(AUTH_TIME);
+        return v == null || v.n() == null ? null : Instant.ofEpochSecond(Long.parseLong(v.n()));
     }
 
     /** Whether the presented secret is one this family issued and spent (its marker exists). */

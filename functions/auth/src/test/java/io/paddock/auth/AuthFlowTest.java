@@ -166,7 +166,7 @@ class AuthFlowTest {
         assertEquals("RS256", jwt.getHeader().getAlgorithm().getName());
         assertNotEquals(null, jwt.getHeader().getKeyID());
         Map<String, Object> claims = jwt.getJWTClaimsSet().getClaims();
-        for (String claim : List.of("iss", "aud", "sub", "exp", "iat", "nbf", "jti", "role", "fid")) {
+        for (String claim : List.of("iss", "aud", "sub", "exp", "iat", "nbf", "jti", "role", "fid", "auth_time")) {
             assertTrue(claims.containsKey(claim), "claim " + claim + " in " + claims.keySet());
         }
         assertEquals(account.id(), jwt.getJWTClaimsSet().getSubject());

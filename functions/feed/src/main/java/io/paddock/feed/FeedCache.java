@@ -3,11 +3,11 @@ package io.paddock.feed;
 import io.paddock.shared.http.EntityTags;
 import io.paddock.shared.observability.RequestRecord;
 import io.paddock.shared.observability.RequestRecords;
+import io.paddock.shared.redis.FeedAudiences;
 import io.paddock.shared.redis.RedisScript;
 import io.paddock.shared.resilience.StoreBreaker;
 import io.paddock.shared.resilience.StoreBreakers;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
-import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +30,8 @@ import org.jboss.logging.Logger;
  * <p>One hash per audience ({@code feed:{home:<viewer>}}, {@code feed:{user:<author>}},
  * {@code feed:{entity:<id>}}) holds its version {@code v}, its cached pages {@code p:<v>:<limit>}
  * (stamped with the time they were stored; older than the TTL counts as missing) and refill locks
- * {@code l:<v>:<limit>}. One key per script keeps every call one round trip and cluster-safe; the
+ * {@code l:<v>:<limit>} (the keys and the bump script are shared {@link FeedAudiences}: auth's account deletion
+ * bumps them too). One key per script keeps every call one round trip and cluster-safe; the
  * scripts travel as {@code EVALSHA} ({@link RedisScript}), so a fan-out of thousands of bumps sends their
  * keys, not thousands of copies of the script.
  *
@@ -61,8 +62,7 @@ public class FeedCache {
      * the longest a loader legitimately takes: {@link #WAIT_MS} of polling and then a query.
      */
     static final long SAME_CONTAINER_WAIT_MS = LOCK_MS;
-    static final long IDLE_AUDIENCE_MS = Duration.ofDays(1).toMillis();
-    static final int BUMP_CHUNK = 500;
+    static final long IDLE_AUDIENCE_MS = FeedAudiences.IDLE_AUDIENCE_MS;
 
     /**
      * KEYS[1] audience hash; ARGV limit, ttl ms, lock ms, idle ms, the client's tags (space-separated, {@code *}
@@ -106,16 +106,6 @@ public class FeedCache {
             redis.call('HSET', KEYS[1], 'p:' .. v .. ':' .. ARGV[2], now .. '|' .. ARGV[3], 'e:' .. v .. ':' .. ARGV[2], ARGV[5])
             redis.call('PEXPIRE', KEYS[1], ARGV[4])
             return 1
-            """);
-
-    /** KEYS[1]; ARGV idle ms. New version, old pages and locks gone. */
-    static final RedisScript BUMP = new RedisScript("""
-            local v = redis.call('HINCRBY', KEYS[1], 'v', 1)
-            for _, field in ipairs(redis.call('HKEYS', KEYS[1])) do
-              if field ~= 'v' then redis.call('HDEL', KEYS[1], field) end
-            end
-            redis.call('PEXPIRE', KEYS[1], ARGV[1])
-            return v
             """);
 
     /** What a read found: the version it saw, the cached body if any, whether it must refill, the cached page's tag if any. */
@@ -171,15 +161,15 @@ public class FeedCache {
     }
 
     public static String home(UUID viewer) {
-        return "feed:{home:" + viewer + "}";
+        return FeedAudiences.home(viewer);
     }
 
     public static String profile(UUID author) {
-        return "feed:{user:" + author + "}";
+        return FeedAudiences.profile(author);
     }
 
     public static String entity(UUID entity) {
-        return "feed:{entity:" + entity + "}";
+        return FeedAudiences.entity(entity);
     }
 
     /** The first page of an audience: from Redis, or from {@code loader} exactly once per miss and version. */
@@ -254,15 +244,9 @@ public class FeedCache {
         List<String> all = new ArrayList<>(audiences);
         try {
             breaker.call("feed bump", () -> {
-                // Sent concurrently in chunks: a fan-out to thousands of audiences is pipelined, not a round trip
-                // each, and stays within the client's queue.
-                for (int from = 0; from < all.size(); from += BUMP_CHUNK) {
-                    List<Uni<Response>> calls = new ArrayList<>();
-                    for (String audience : all.subList(from, Math.min(all.size(), from + BUMP_CHUNK))) {
-                        calls.add(BUMP.run(redis, List.of(audience), List.of(Long.toString(IDLE_AUDIENCE_MS))));
-                    }
-                    Uni.join().all(calls).andCollectFailures().await().atMost(timeout.multipliedBy(5));
-                }
+                // Sent concurrently in chunks (FeedAudiences): a fan-out to thousands of audiences is pipelined, not a
+                // round trip each, and stays within the client's queue.
+                FeedAudiences.bump(redis, all, timeout.multipliedBy(5));
                 return null;
             });
         } catch (RuntimeException redisDown) {

@@ -78,7 +78,8 @@ public class FeedQueries {
     static final NamedSql PROFILE = NamedSql.of(PROFILE_PAGE + POSTS_OF_PAGE);
     static final NamedSql ENTITY = NamedSql.of(ENTITY_PAGE + POSTS_OF_PAGE);
 
-    static final String USER_BY_HANDLE = "SELECT id FROM users WHERE handle = ?";
+    // A deleted account keeps its row (its handle stays reserved for a grace period) but is nobody's to find.
+    static final String USER_BY_HANDLE = "SELECT id FROM users WHERE handle = ? AND deleted_at IS NULL";
     /** The first user found with a post: stops at the first hit of the posts-by-author index. */
     static final String A_HANDLE_WITH_POSTS = "SELECT u.handle FROM users u WHERE EXISTS "
             + "(SELECT 1 FROM posts p WHERE p.author_id = u.id AND p.deleted_at IS NULL) LIMIT 1";

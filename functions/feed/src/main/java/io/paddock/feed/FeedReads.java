@@ -19,7 +19,10 @@ import java.util.concurrent.ConcurrentHashMap;
 @ApplicationScoped
 public class FeedReads {
 
-    /** Handles and entities never change their id (no route renames or deletes them): remembered per container. */
+    /**
+     * Handles and entities never change their id (no route renames them): remembered per container. An account can be
+     * deleted, though: see {@link #stillTheirs} and {@link #currentUserId}.
+     */
     static final int MAX_REMEMBERED = 10_000;
 
     private final FeedQueries queries;
@@ -50,7 +53,13 @@ public class FeedReads {
         if (cursor != null) {
             return page(queries.profile(author, cursor, limit));
         }
-        return firstPage(FeedCache.profile(author), limit, clientTags, () -> write(queries.profile(author, null, limit)));
+        return firstPage(FeedCache.profile(author), limit, clientTags, () -> {
+            Page page = queries.profile(author, null, limit);
+            if (page.items().isEmpty()) {
+                stillTheirs(handle, author);
+            }
+            return write(page);
+        });
     }
 
     public FeedCache.Page entity(UUID entity, FeedCursor cursor, int limit, List<String> clientTags) throws SQLException {
@@ -64,6 +73,33 @@ public class FeedReads {
             return page(queries.entity(entity, cursor, limit));
         }
         return firstPage(FeedCache.entity(entity), limit, clientTags, () -> write(queries.entity(entity, null, limit)));
+    }
+
+    /**
+     * For writes (a follow): the handle's id read afresh, never from memory, so that nothing new points at a deleted
+     * account; 404 for a handle nobody has.
+     */
+    public UUID currentUserId(String handle) throws SQLException {
+        java.util.Optional<UUID> id = queries.userByHandle(handle);
+        if (id.isEmpty()) {
+            userIds.remove(handle);
+            throw new NotFoundException("No user @" + handle);
+        }
+        remember(userIds, handle, id.get());
+        return id.get();
+    }
+
+    /**
+     * A remembered id is checked again where an account that is gone would show, an empty first page: a deleted
+     * account's handle stays reserved (its posts are gone, so its page is empty) and after its grace may become
+     * someone else's. 404 then, and the handle is looked up afresh next time.
+     */
+    private void stillTheirs(String handle, UUID remembered) throws SQLException {
+        java.util.Optional<UUID> now = queries.userByHandle(handle);
+        if (now.isEmpty() || !now.get().equals(remembered)) {
+            userIds.remove(handle, remembered);
+            throw new NotFoundException("No user @" + handle);
+        }
     }
 
     /** 404 for a handle nobody has. */

@@ -86,7 +86,7 @@ public class FollowsResource {
         if (!Handles.isValid(handle)) {
             throw new NotFoundException("No user @" + handle);
         }
-        writes.followUser(caller.principal().userId(), reads.userId(handle), follow);
+        writes.followUser(caller.principal().userId(), reads.currentUserId(handle), follow);
         return Response.noContent().header(HttpHeaders.CACHE_CONTROL, "no-store").build();
     }
 

@@ -23,7 +23,8 @@ import java.util.UUID;
 @ApplicationScoped
 public class RateLimitOverrideStore {
 
-    static final String USER_EXISTS = "SELECT 1 FROM users WHERE id = ?";
+    // A deleted account (its row kept only to reserve its e-mail and handle) is no user to set limits for: 404.
+    static final String USER_EXISTS = "SELECT 1 FROM users WHERE id = ? AND deleted_at IS NULL";
     static final String UPSERT = "INSERT INTO rate_limit_overrides (user_id, tier, multipliers, updated_by, updated_at) "
             + "VALUES (?, ?, ?::jsonb, ?, now()) ON CONFLICT (user_id) DO UPDATE SET tier = EXCLUDED.tier, "
             + "multipliers = EXCLUDED.multipliers, updated_by = EXCLUDED.updated_by, updated_at = EXCLUDED.updated_at "

@@ -103,6 +103,39 @@ class UsageEventMaintenanceTest {
     }
 
     @Test
+    void aDeletedAccountsEmailAndHandleAreFreedOnceItsReservationEndedAndNotBefore() throws Exception {
+        String suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        UUID ended = UUID.randomUUID();
+        UUID reserved = UUID.randomUUID();
+        UUID live = UUID.randomUUID();
+        try (Connection c = MaintenanceHandler.connect(env())) {
+            for (Object[] user : new Object[][] {
+                    {ended, "ended_" + suffix, "now() - interval '31 days'", "now() - interval '1 day'"},
+                    {reserved, "reserved_" + suffix, "now() - interval '2 days'", "now() + interval '28 days'"},
+                    {live, "live_" + suffix, "NULL", "NULL"}}) {
+                try (PreparedStatement s = c.prepareStatement("INSERT INTO users (id, email, handle, password_hash, deleted_at, "
+                        + "released_at) VALUES (?, ?, ?, '!deleted', " + user[2] + ", " + user[3] + ")")) {
+                    s.setObject(1, user[0]);
+                    s.setString(2, user[1] + "@example.com");
+                    s.setString(3, (String) user[1]);
+                    s.executeUpdate();
+                }
+            }
+        }
+
+        String report = new MaintenanceHandler().run(env(), false);
+
+        assertTrue(report.matches(".*\"accountsReleased\":[1-9].*"), report);
+        try (Connection c = MaintenanceHandler.connect(env())) {
+            assertEquals(0, count(c, "SELECT count(*) FROM users WHERE id = ?", ended), "reservation over: the row is gone");
+            assertEquals(1, count(c, "SELECT count(*) FROM users WHERE id = ?", reserved), "still within its grace");
+            assertEquals(1, count(c, "SELECT count(*) FROM users WHERE id = ?", live), "a live account is never touched");
+        }
+        // The replay-only schedule (every 5 minutes) releases nothing.
+        assertTrue(!new MaintenanceHandler().run(env(), true).contains("accountsReleased"));
+    }
+
+    @Test
     void anIdOutlivesTheRetentionAndTheLateWindowWhicheverIsLonger() {
         assertEquals(Duration.ofDays(32), UsageEventMaintenance.idRetention(Duration.ofDays(30)));
         // Events are accepted up to 7 days late: with a 1-day retention a resend 7 days on must still be caught.

@@ -111,7 +111,9 @@ class CloudFormationTemplateTest {
         assertEquals("RateLimitFunction", functionOf.get("DELETE /v1/admin/rate-limits/blocks/{key}"));
         assertEquals("RateLimitFunction", functionOf.get("GET /v1/admin/audit"));
         assertEquals("RateLimitFunction", functionOf.get("ANY $default"), "unmatched requests need a function");
-        assertEquals(27, routes.size(), "the contract's 26 routes served so far and $default: " + functionOf.keySet());
+        assertEquals("AuthFunction", functionOf.get("DELETE /v1/auth/me"));
+        assertEquals("AuthFunction", functionOf.get("DELETE /v1/admin/users/{userId}"));
+        assertEquals(30, routes.size(), "the contract's 29 routes and $default: " + functionOf.keySet());
     }
 
     @Test

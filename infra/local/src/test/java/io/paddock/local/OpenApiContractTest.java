@@ -45,8 +45,9 @@ import org.junit.jupiter.api.Test;
  * <p>503 is driven where DynamoDB alone makes it (stopped for a moment: keyed mutations, the session routes,
  * health). Not driven: the 503 of routes that need PostgreSQL or Redis (the fault suite under {@code faults/} covers
  * those outages), 409 of an Idempotency-Key still in flight (a race, {@code ConcurrentIdempotencyTest}), the 304 of
- * health (its body carries each store's latency, so a tag matches only by chance). They are printed as declared but
- * not exercised.
+ * health (its body carries each store's latency, so a tag matches only by chance), the 422 of DELETE /v1/auth/me (its
+ * key reused with another request needs a token the first request revoked: that is a 401). They are printed as
+ * declared but not exercised.
  */
 @QuarkusTest
 @QuarkusTestResource(PaddockStoresTestResource.class)
@@ -115,7 +116,7 @@ class OpenApiContractTest {
         System.out.println("OpenAPI contract: declared but never exercised: " + neverExercised);
 
         assertEquals(List.of(), withoutScenario, "operations of the document without a scenario here");
-        assertEquals(26, operations.size(), "operations of the document");
+        assertEquals(29, operations.size(), "operations of the document");
         assertEquals(operations, covered, "operations answered with success at least once");
         assertEquals(List.of(), unexpected, "scenarios that did not get the status they were written for");
         assertEquals(List.of(), mismatches, mismatches.size() + " mismatches between the answers and the document");
@@ -232,6 +233,36 @@ class OpenApiContractTest {
             expect(401, "GET /v1/auth/me", request().header("Authorization", "Bearer not-a-token"));
         });
         scenarios.put("GET /v1/auth/jwks.json", () -> conditionalGet("GET /v1/auth/jwks.json", this::request));
+        scenarios.put("DELETE /v1/auth/me", () -> {
+            String operation = "DELETE /v1/auth/me";
+            Session leaving = register();
+            expect(401, operation, request());
+            // A valid token without a recent sign-in (no auth_time): RFC 9470's step-up 401.
+            expect(401, operation, bearer(tokens.issue(UUID.fromString(leaving.id()), "user").token()));
+            expect(400, operation, as(leaving).header("Idempotency-Key", "not a key"));
+            String key = "contract-leave-" + UUID.randomUUID();
+            expect(204, operation, as(leaving).header("Idempotency-Key", key));
+            Response replay = expect(204, operation, as(leaving).header("Idempotency-Key", key));
+            expectHeader(replay, operation, "Idempotent-Replayed", "true");
+            expect(401, operation, as(leaving));
+        });
+        scenarios.put("GET /v1/auth/me/export", () -> {
+            expect(200, "GET /v1/auth/me/export", as(author));
+            expect(401, "GET /v1/auth/me/export", request());
+        });
+        scenarios.put("DELETE /v1/admin/users/{userId}", () -> {
+            String operation = "DELETE /v1/admin/users/{userId}";
+            Session removed = register();
+            String key = "contract-remove-" + UUID.randomUUID();
+            expect(204, operation, as(ada).header("Idempotency-Key", key), removed.id());
+            Response replay = expect(204, operation, as(ada).header("Idempotency-Key", key), removed.id());
+            expectHeader(replay, operation, "Idempotent-Replayed", "true");
+            expect(422, operation, as(ada).header("Idempotency-Key", key), unknown);
+            expect(204, operation, as(ada), unknown);
+            expect(400, operation, as(ada), "not-a-user-id");
+            expect(401, operation, request(), removed.id());
+            expect(403, operation, as(reader), removed.id());
+        });
         scenarios.put("GET /v1/feed/home", () -> {
             conditionalGet("GET /v1/feed/home", () -> as(author));
             expect(400, "GET /v1/feed/home", as(author).queryParam("cursor", "not-a-cursor"));
@@ -446,6 +477,10 @@ class OpenApiContractTest {
         expect(429, "PUT /v1/admin/rate-limits/overrides/{userId}", json(bearer(admin), "{\"tier\":\"user\"}"), throttled.id());
         expect(429, "DELETE /v1/admin/rate-limits/blocks/{key}", bearer(admin), "ip:10.99.0.3");
         expect(429, "GET /v1/admin/audit", bearer(admin));
+        expect(429, "GET /v1/auth/me/export", as(throttled));
+        expect(429, "DELETE /v1/admin/users/{userId}", bearer(admin), UUID.randomUUID().toString());
+        // Last: were the limit not applied, this would delete the throttled account.
+        expect(429, "DELETE /v1/auth/me", as(throttled));
         // The standing route counts nothing; its own per-second bucket, scaled to 1 here, refuses a quick second
         // read. Whether two fall in one second is up to the machine, so the answers are checked but not expected.
         for (int i = 0; i < 5; i++) {
@@ -490,6 +525,9 @@ class OpenApiContractTest {
             expect(503, "POST /v1/events", json(keyed(as(user)), events(null)));
             expect(503, "PUT /v1/admin/rate-limits/overrides/{userId}", json(keyed(as(ada)), "{\"tier\":\"user\"}"), user.id());
             expect(503, "DELETE /v1/admin/rate-limits/blocks/{key}", keyed(as(ada)), "ip:10.99.0.4");
+            // The key is claimed in DynamoDB before any work: nothing is deleted.
+            expect(503, "DELETE /v1/auth/me", keyed(as(user)));
+            expect(503, "DELETE /v1/admin/users/{userId}", keyed(as(ada)), user.id());
         } finally {
             PaddockStoresTestResource.stores().startDynamo();
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))

@@ -45,6 +45,9 @@ class ProtectedRouteTest {
             Map.entry("POST /v1/auth/refresh", Access.PUBLIC),
             Map.entry("POST /v1/auth/logout", Access.BEARER),
             Map.entry("GET /v1/auth/me", Access.BEARER),
+            Map.entry("DELETE /v1/auth/me", Access.BEARER),
+            Map.entry("GET /v1/auth/me/export", Access.BEARER),
+            Map.entry("DELETE /v1/admin/users/{userId}", Access.ADMIN),
             Map.entry("GET /v1/auth/jwks.json", Access.PUBLIC),
             Map.entry("GET /v1/feed/home", Access.BEARER),
             Map.entry("GET /v1/feed/users/{handle}", Access.PUBLIC),
@@ -77,7 +80,7 @@ class ProtectedRouteTest {
     /** Query values the routes that read them refuse. */
     static final String MALFORMED_QUERY = "?limit=-1&cursor=%25%25&from=yesterday&userId=nobody";
     /** Routes with no input at all to get wrong: only the caller can be. */
-    static final List<String> NOTHING_TO_MALFORM = List.of("GET /v1/auth/me");
+    static final List<String> NOTHING_TO_MALFORM = List.of("GET /v1/auth/me", "DELETE /v1/auth/me", "GET /v1/auth/me/export");
 
     private static final AtomicInteger NEXT_IP = new AtomicInteger(1 + (int) (System.nanoTime() % 60_000));
 

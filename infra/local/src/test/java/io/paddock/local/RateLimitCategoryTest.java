@@ -55,6 +55,10 @@ class RateLimitCategoryTest {
         assertEquals("auth", categories.get("POST /v1/auth/logout"));
         assertEquals("auth", categories.get("GET /v1/auth/jwks.json"));
         assertEquals("read", categories.get("GET /v1/auth/me"));
+        // v1.1 account routes: export is read (contract); deletion signs nobody in, so it is a keyed mutation, not auth.
+        assertEquals("read", categories.get("GET /v1/auth/me/export"));
+        assertEquals("mutation", categories.get("DELETE /v1/auth/me"));
+        assertEquals("admin", categories.get("DELETE /v1/admin/users/{userId}"));
         assertEquals("telemetry", categories.get("POST /v1/events"));
         assertEquals("read", categories.get("GET /v1/events"));
         assertEquals("admin", categories.get("GET /v1/analytics/ctr"));

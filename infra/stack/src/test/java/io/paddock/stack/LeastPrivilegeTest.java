@@ -40,7 +40,9 @@ class LeastPrivilegeTest {
             "AuthFunctionRole", grants(IDEMPOTENCY, List.of(RDS_CONNECT), CACHE_CONNECT, List.of(
                     "secretsmanager:GetSecretValue Ref SigningKeysSecretArn",
                     "dynamodb:GetItem RefreshTokenFamiliesTable.Arn", "dynamodb:PutItem RefreshTokenFamiliesTable.Arn",
-                    "dynamodb:UpdateItem RefreshTokenFamiliesTable.Arn")),
+                    "dynamodb:UpdateItem RefreshTokenFamiliesTable.Arn",
+                    // Account deletion finds every family of the account through its index.
+                    "dynamodb:Query ${RefreshTokenFamiliesTable.Arn}/index/byUser")),
             "TelemetryFunctionRole", grants(IDEMPOTENCY, List.of(RDS_CONNECT), CACHE_CONNECT, List.of(
                     "dynamodb:PutItem ParkedEventsTable.Arn")),
             "TelemetryMaintenanceFunctionRole", grants(List.of(RDS_CONNECT,

@@ -16,7 +16,7 @@ public enum AuditAction {
     SIGN_IN_BACKOFF_STARTED("auth.sign_in_backoff_started"),
     /** A spent refresh token presented again: its family and every access token it issued were revoked. */
     REFRESH_TOKEN_REUSED("auth.refresh_token_reused"),
-    /** An account deleted (by its owner or an admin). Wired where account deletion lands. */
+    /** An account deleted (by its owner or an admin): AccountDeletion, in the erasure's transaction. */
     ACCOUNT_DELETED("account.deleted"),
     /** An account's role changed; written by the database itself (trigger users_role_change_audited). */
     ROLE_CHANGED("account.role_changed"),

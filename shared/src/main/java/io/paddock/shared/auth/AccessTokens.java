@@ -35,7 +35,9 @@ import java.util.regex.Pattern;
  *
  * <p>A token minted from a refresh-token family carries the family's id as {@code fid}, so that revoking
  * the family (logout, reuse of a spent refresh token, account gone) refuses every access token it ever
- * issued, not only the newest: see {@link RevokedTokens}.
+ * issued, not only the newest: see {@link RevokedTokens}. A token minted from a sign-in carries {@code auth_time},
+ * and so do the tokens its family mints later by refresh (the same value): routes that need a recent sign-in
+ * ({@link RecentSignIn}) read it as {@link Principal#authTime()}.
  */
 @ApplicationScoped
 @Startup // keys are read (maybe from Secrets Manager) at init, so SnapStart snapshots hold them
@@ -47,6 +49,8 @@ public class AccessTokens {
     private static final int MAX_TOKEN_LENGTH = 8192;
     /** The claim naming the refresh-token family a token was minted from. */
     public static final String FAMILY_CLAIM = "fid";
+    /** When the caller signed in (epoch seconds; OpenID Connect Core §2), carried unchanged through refreshes. */
+    public static final String AUTH_TIME_CLAIM = "auth_time";
     private static final Pattern FAMILY_ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
     /** The user no one is (ids are random UUIDv7): the subject of every priming token, see {@link PrimingSignIn}. */
@@ -90,15 +94,23 @@ public class AccessTokens {
 
     /** A token of the refresh-token family {@code familyId} (a UUID): revoking the family refuses it. */
     public Issued issue(UUID userId, String role, String familyId) {
+        return issue(userId, role, familyId, null);
+    }
+
+    /**
+     * A token of the family {@code familyId} whose caller signed in at {@code authTime} (null: no
+     * {@code auth_time} claim, never a recent sign-in). The family's sign-in time, not the time of a refresh.
+     */
+    public Issued issue(UUID userId, String role, String familyId, Instant authTime) {
         if (familyId != null && !FAMILY_ID.matcher(familyId).matches()) {
             throw new IllegalArgumentException("a family id is a lower-case UUID");
         }
         RSAKey key = keys.current().orElseThrow(() -> new IllegalStateException(
                 "this function has no signing key (paddock.auth.signing-keys); it can only verify tokens"));
-        return sign(key, userId, role, familyId, ttl);
+        return sign(key, userId, role, familyId, authTime, ttl);
     }
 
-    private Issued sign(RSAKey key, UUID userId, String role, String familyId, Duration lifetime) {
+    private Issued sign(RSAKey key, UUID userId, String role, String familyId, Instant authTime, Duration lifetime) {
         Instant now = clock.instant();
         Instant expires = now.plus(lifetime);
         String tokenId = Ids.uuidV7().toString();
@@ -113,6 +125,9 @@ public class AccessTokens {
                 .claim("role", role);
         if (familyId != null) {
             claims.claim(FAMILY_CLAIM, familyId);
+        }
+        if (authTime != null) {
+            claims.claim(AUTH_TIME_CLAIM, authTime.getEpochSecond());
         }
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256)
                 .keyID(key.getKeyID()).type(JOSEObjectType.JWT).build(), claims.build());
@@ -182,10 +197,16 @@ public class AccessTokens {
             throw new InvalidTokenException("fid is not a family id");
         }
         String familyId = (String) family;
-        if (revoked.isRevoked(claims.getJWTID(), familyId)) {
-            throw new InvalidTokenException("revoked");
+        Object authTime = claims.getClaim(AUTH_TIME_CLAIM);
+        if (authTime != null && !(authTime instanceof Number n && n.longValue() > 0 && n.doubleValue() == n.longValue())) {
+            throw new InvalidTokenException("auth_time is not epoch seconds");
         }
-        return new Principal(userId, (String) role, claims.getJWTID(), claims.getExpirationTime().toInstant(), familyId);
+        Principal principal = new Principal(userId, (String) role, claims.getJWTID(), claims.getExpirationTime().toInstant(),
+                familyId, authTime == null ? null : Instant.ofEpochSecond(((Number) authTime).longValue()));
+        if (revoked.isRevoked(claims.getJWTID(), familyId)) {
+            throw new RevokedTokenException(principal);
+        }
+        return principal;
     }
 
     /** Logout: the token is refused from now on, by every function. */
@@ -244,7 +265,7 @@ public class AccessTokens {
             if (primingKey.get() != key) {
                 throw new IllegalStateException("this priming sign-in is closed");
             }
-            return sign(key, PRIMING_USER, role, null, PRIMING_TOKEN_TTL).token();
+            return sign(key, PRIMING_USER, role, null, null, PRIMING_TOKEN_TTL).token();
         }
 
         @Override

@@ -13,7 +13,8 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
  * means a malformed anonymous request to a protected route is a 401, not a 400 that tells a stranger what
  * the route expects; running after the limit step means that 401 is still counted (by client address) and
  * carries the rate-limit headers. Routes with an optional bearer ({@code POST /v1/events}) declare
- * neither and read {@link Caller#optional()} themselves.
+ * neither and read {@link Caller#optional()} themselves. {@link RecentSignIn} (beside {@code @SignedIn}) is judged
+ * here too, so its 401 is never kept for an {@code Idempotency-Key} replay.
  */
 public class AuthorizationFilter {
 
@@ -36,6 +37,9 @@ public class AuthorizationFilter {
             caller.requireRole(Principal.ADMIN);
         } else if (method.isAnnotationPresent(SignedIn.class)) {
             caller.require();
+        }
+        if (method.isAnnotationPresent(RecentSignIn.class)) {
+            caller.requireRecentSignIn();
         }
     }
 }

@@ -9,6 +9,8 @@ import jakarta.ws.rs.ForbiddenException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -21,16 +23,22 @@ import java.util.Optional;
 public class Caller {
 
     static final String CHALLENGE = "Bearer error=\"invalid_token\"";
+    /** RFC 9470 §3: the token is fine, but its sign-in is older than the route accepts. */
+    static final String STEP_UP_ERROR = "insufficient_user_authentication";
 
     private final CurrentVertxRequest current;
     private final AccessTokens tokens;
     private final int trustedHops;
+    private final Duration recentSignIn;
     private Optional<Principal> principal;
+    /** The principal of a genuine token that was refused as revoked, if that is why the request's token failed. */
+    private Principal revoked;
 
     public Caller(CurrentVertxRequest current, AccessTokens tokens, PaddockConfig config) {
         this.current = current;
         this.tokens = tokens;
         this.trustedHops = config.http().trustedForwardedHops();
+        this.recentSignIn = config.auth().recentSignIn();
     }
 
     /**
@@ -57,6 +65,35 @@ public class Caller {
         return p;
     }
 
+    /**
+     * {@link RecentSignIn}: the verified principal when its sign-in ({@code auth_time}) is at most
+     * {@code paddock.auth.recent-sign-in} old; 401 without a valid token, and a 401 that asks for a fresh sign-in
+     * (RFC 9470) when the token is valid but its sign-in older, or unknown (a token without {@code auth_time}).
+     */
+    public Principal requireRecentSignIn() {
+        Principal p = require();
+        if (!p.signedInWithin(recentSignIn, Instant.now())) {
+            long maxAge = recentSignIn.toSeconds();
+            throw new WebApplicationException("A sign-in within the last " + maxAge + " seconds is required: log in again",
+                    Response.status(401).header(HttpHeaders.WWW_AUTHENTICATE, "Bearer error=\"" + STEP_UP_ERROR
+                            + "\", error_description=\"A more recent sign-in is required\", max_age=" + maxAge).build());
+        }
+        return p;
+    }
+
+    /**
+     * The principal of the request's token when it was refused only because it is revoked (a genuine token: our
+     * signature, not expired). Never an authorization: only for replaying an answer kept for this same caller.
+     */
+    public Optional<Principal> revokedPrincipal() {
+        try {
+            optional();
+        } catch (WebApplicationException refused) {
+            // Refused: revoked says whether it was for revocation alone.
+        }
+        return Optional.ofNullable(revoked);
+    }
+
     /** Empty without an Authorization header; a header that is present must hold a valid token (else 401). */
     public Optional<Principal> optional() {
         if (principal == null) {
@@ -75,6 +112,9 @@ public class Caller {
         }
         try {
             return Optional.of(tokens.verify(authorization.substring(7).trim()));
+        } catch (RevokedTokenException e) {
+            revoked = e.principal();
+            throw unauthenticated("The access token is invalid or expired");
         } catch (InvalidTokenException e) {
             throw unauthenticated("The access token is invalid or expired");
         }

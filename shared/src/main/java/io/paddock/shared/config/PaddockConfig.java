@@ -166,6 +166,15 @@ public interface PaddockConfig {
         Duration clockSkew();
 
         /**
+         * How old a sign-in ({@code auth_time}) may be on a route that needs a recent one (PADDOCK_AUTH_RECENT_SIGN_IN;
+         * {@code RecentSignIn}: account deletion). Longer than an access token's life makes no sense, a few seconds
+         * would leave no time to confirm: 30 s to 1 h ({@code ConfigCheck}; a constraint annotation here would make
+         * the config package depend on validation, which depends on it through http).
+         */
+        @WithDefault("5m")
+        Duration recentSignIn();
+
+        /**
          * JWK set with private RSA keys (PADDOCK_AUTH_SIGNING_KEYS): the first signs, the others only
          * verify, so a key can rotate without logging anyone out. Only the auth function needs it.
          */

@@ -6,6 +6,7 @@ import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.StreamingOutput;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -17,7 +18,9 @@ import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 /**
  * The contract's caching rules for every GET: a strong ETag (a hash of the exact body bytes, so it
  * changes whenever the body does), {@code If-None-Match} answered with 304 and no body, and a
- * {@code Cache-Control} on every response — {@code no-store} unless the resource chose otherwise.
+ * {@code Cache-Control} on every response — {@code no-store} unless the resource chose otherwise. A streamed
+ * answer ({@link StreamingOutput}: {@code GET /v1/auth/me/export}, {@code private, no-store}) is the one GET left
+ * untagged: hashing it would mean holding the whole body before the first byte, which streaming exists to avoid.
  */
 public class EntityTags {
 
@@ -37,6 +40,11 @@ public class EntityTags {
             response.getHeaders().putSingle(HttpHeaders.CACHE_CONTROL, "no-store");
         }
         if (response.getStatus() != 200 || !response.hasEntity()) {
+            return;
+        }
+        if (response.getEntity() instanceof StreamingOutput) {
+            // Written as it is read (the data export, no-store): the bytes do not exist before the headers go, and
+            // nothing may keep them to revalidate against. ProblemDocumentation.UNTAGGED declares it.
             return;
         }
         String etag = response.getHeaderString(HttpHeaders.ETAG);

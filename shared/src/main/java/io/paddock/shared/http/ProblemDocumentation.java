@@ -25,13 +25,14 @@ import org.eclipse.microprofile.openapi.models.security.SecurityScheme;
  * <ul>
  * <li>every route: 503 (a store it needs is down) with {@code Retry-After}, and {@code X-Request-Id},
  * {@code Cache-Control} and {@code Vary} on every answer;
- * <li>a GET: {@code ETag} on its 200, and 304 for a matching {@code If-None-Match} ({@code EntityTags} tags every GET);
+ * <li>a GET: {@code ETag} on its 200, and 304 for a matching {@code If-None-Match} ({@code EntityTags} tags every GET
+ * but the streamed, no-store data export, {@link #UNTAGGED});
  * <li>security (a bearer token needed or optional): 401 with {@code WWW-Authenticate} (an invalid token is refused
  * even where none is needed); the 401 of login and refresh (a wrong password or refresh token) has none;
- * <li>a request body: 400, 413 and 415 ({@code BodyRefusals}); query or path parameters: 400;
+ * <li>a request body: 400, 413 and 415 ({@code BodyRefusals}); query or path parameters, or an {@code Idempotency-Key}: 400;
  * <li>a mutation outside auth: the optional {@code Idempotency-Key} header, 409 while the first request with the key
  * runs, 422 for the key reused with another request, {@code Idempotent-Replayed} on a replayed answer (auth's
- * routes are {@code @AnswerNeverKept} and ignore the header);
+ * session routes are {@code @AnswerNeverKept} and ignore the header; account deletion keeps its answer);
  * <li>a rate-limited route (all but health): the rate-limit headers on every answer and 429 with {@code Retry-After}
  * (the standing route, which counts nothing, has them on its 429 only).
  * </ul>
@@ -52,8 +53,15 @@ public class ProblemDocumentation implements OASFilter {
      * nothing, so only its own burst 429 carries the rate-limit headers.
      */
     static final Set<String> NOT_COUNTED = Set.of("GET /v1/rate-limits");
-    /** The routes of AuthResource, which is {@code @AnswerNeverKept}: their answers carry credentials. */
+    /** The routes of AuthResource, which are {@code @AnswerNeverKept}: their answers carry credentials. */
     static final String ANSWERS_NEVER_KEPT_UNDER = "/v1/auth/";
+    /** Account deletion, under /v1/auth/ but a mutation like any other: its 204 is kept for Idempotency-Key replays. */
+    static final Set<String> KEPT_UNDER_AUTH = Set.of("DELETE /v1/auth/me");
+    /**
+     * GETs without ETag or 304: the data export is written as it is read and is {@code no-store} (contract), so its
+     * bytes cannot be hashed before they are sent and no cache may hold a copy to revalidate (EntityTags).
+     */
+    static final Set<String> UNTAGGED = Set.of("GET /v1/auth/me/export");
     private static final Set<PathItem.HttpMethod> MUTATIONS = Set.of(PathItem.HttpMethod.POST, PathItem.HttpMethod.PUT,
             PathItem.HttpMethod.PATCH, PathItem.HttpMethod.DELETE);
     private static final List<String> RATE_LIMIT_HEADERS = List.of("RateLimit-Policy", "RateLimit", "X-RateLimit-Limit",
@@ -104,6 +112,7 @@ public class ProblemDocumentation implements OASFilter {
             operation.setSecurity(List.of());
         }
         boolean get = method == PathItem.HttpMethod.GET;
+        boolean tagged = get && !UNTAGGED.contains(method + " " + path);
         boolean limited = !NOT_RATE_LIMITED.contains(method + " " + path);
         boolean counted = limited && !NOT_COUNTED.contains(method + " " + path);
         boolean secured = operation.getSecurity() != null && !operation.getSecurity().isEmpty();
@@ -112,7 +121,8 @@ public class ProblemDocumentation implements OASFilter {
         if (parameters) {
             operation.getParameters().forEach(QueryParams::document);
         }
-        boolean keptForReplay = MUTATIONS.contains(method) && !path.startsWith(ANSWERS_NEVER_KEPT_UNDER);
+        boolean keptForReplay = MUTATIONS.contains(method)
+                && (!path.startsWith(ANSWERS_NEVER_KEPT_UNDER) || KEPT_UNDER_AUTH.contains(method + " " + path));
 
         if (keptForReplay) {
             operation.addParameter(OASFactory.createParameter().name("Idempotency-Key").in(Parameter.In.HEADER)
@@ -121,7 +131,7 @@ public class ProblemDocumentation implements OASFilter {
                     .schema(OASFactory.createSchema().type(List.of(Schema.SchemaType.STRING))
                             .minLength(1).maxLength(255).pattern("^[\\x21-\\x7E]{1,255}$")));
         }
-        if (get) {
+        if (tagged) {
             // Declared so that a generated client has the parameter (ifNoneMatch) a revalidation needs.
             operation.addParameter(OASFactory.createParameter().name("If-None-Match").in(Parameter.In.HEADER)
                     .description("Optional: the ETag (or ETags, comma-separated) of an answer already held; 304 without a body "
@@ -129,10 +139,12 @@ public class ProblemDocumentation implements OASFilter {
                     .schema(OASFactory.createSchema().type(List.of(Schema.SchemaType.STRING))));
             addIfAbsent(responses, "304", "Not modified: the If-None-Match tag is current; no body", false);
         }
-        if (body || parameters) {
+        if (body || parameters || keptForReplay) {
+            // A keyed mutation without body or parameters (DELETE /v1/auth/me) can still be sent a malformed key.
             addIfAbsent(responses, "400", body
                     ? "Bad request: malformed JSON, a duplicate key, or invalid fields (errors[] names each)"
-                    : "Bad request: an invalid query or path value (errors[] names it)", true);
+                    : parameters ? "Bad request: an invalid query or path value (errors[] names it)"
+                    : "Bad request: an invalid Idempotency-Key header (errors[] names it)", true);
         }
         if (secured) {
             addIfAbsent(responses, "401", "No valid access token: missing, malformed, expired or revoked", true);
@@ -171,7 +183,7 @@ public class ProblemDocumentation implements OASFilter {
             if ((counted && !"default".equals(status)) || (limited && "429".equals(status))) {
                 RATE_LIMIT_HEADERS.forEach(name -> headers.put(name, ref(name)));
             }
-            if (get && ("200".equals(status) || "304".equals(status))) {
+            if (tagged && ("200".equals(status) || "304".equals(status))) {
                 headers.put("ETag", ref("ETag"));
             }
             if (keptForReplay && status.startsWith("2")) {
@@ -301,7 +313,9 @@ public class ProblemDocumentation implements OASFilter {
                 + "Cache-Control: public.");
         integerHeader(components, "Retry-After", true, "Seconds to wait before retrying (429: never earlier than the "
                 + "window's reset; 409: 1; 503: 5).");
-        header(components, "WWW-Authenticate", true, "Bearer error=\"invalid_token\" (RFC 6750).");
+        header(components, "WWW-Authenticate", true, "Bearer error=\"invalid_token\" (RFC 6750); on a route that needs a "
+                + "recent sign-in (DELETE /v1/auth/me) a valid but older token gets Bearer error=\"insufficient_user_authentication\", "
+                + "error_description=\"…\", max_age=<seconds> (RFC 9470): log in again.");
         header(components, "Allow", true, "On a 405 (a path served with another method): the methods the path accepts.");
         header(components, "Idempotent-Replayed", false, "true when the answer is the kept first answer to the same "
                 + "Idempotency-Key and request; the work was not done again.");

@@ -1,6 +1,7 @@
 package io.paddock.shared.idempotency;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.paddock.shared.auth.AuthorizationFilter;
 import io.paddock.shared.auth.Caller;
 import io.paddock.shared.auth.Principal;
 import io.paddock.shared.http.Problem;
@@ -34,7 +35,9 @@ import org.jboss.resteasy.reactive.server.ServerResponseFilter;
  * Keys are scoped to the caller (user, else client address), the method and the route template; the
  * path's values, query and body make the request's fingerprint. Runs after the
  * limit step, so replays still count against the caller's limits. 5xx answers are not kept: a retry
- * of a failed request does the work. Routes marked {@link AnswerNeverKept} ignore the header.
+ * of a failed request does the work. Routes marked {@link AnswerNeverKept} ignore the header. Routes marked
+ * {@link ReplayedAfterRevocation} (account deletion, which revokes its own caller's token) also replay a kept
+ * answer to that revoked token, before authorization would refuse it.
  */
 public class IdempotencyFilter {
 
@@ -57,6 +60,33 @@ public class IdempotencyFilter {
         this.json = json;
     }
 
+    /**
+     * {@link ReplayedAfterRevocation}: before authorization (which would refuse the revoked token), the answer kept
+     * for this caller, key and request, if there is one. Read only: nothing is claimed, and without a kept answer
+     * the request goes on to be refused.
+     */
+    @ServerRequestFilter(priority = AuthorizationFilter.PRIORITY - 10)
+    public Optional<Response> replayToARevokedToken(ContainerRequestContext request, ResourceInfo route) throws IOException {
+        Method method = route == null ? null : route.getResourceMethod();
+        String key = request.getHeaderString(HEADER);
+        if (method == null || !method.isAnnotationPresent(ReplayedAfterRevocation.class) || key == null
+                || !KEY.matcher(key).matches() || !MUTATIONS.contains(request.getMethod())) {
+            return Optional.empty();
+        }
+        Optional<Principal> revoked = caller.revokedPrincipal();
+        if (revoked.isEmpty()) {
+            return Optional.empty();
+        }
+        Pending pending = identify(request, route, "user:" + revoked.get().userId(), key);
+        Optional<IdempotencyKeys.Claim.Replay> kept;
+        try {
+            kept = keys.kept(pending.pk(), pending.fingerprint());
+        } catch (RuntimeException e) {
+            throw new ServiceUnavailable("idempotency store unavailable", e);
+        }
+        return kept.map(IdempotencyFilter::replay);
+    }
+
     @ServerRequestFilter(priority = Priorities.USER + 100)
     public Optional<Response> claim(ContainerRequestContext request, ResourceInfo route) throws IOException {
         String key = request.getHeaderString(HEADER);
@@ -67,16 +97,9 @@ public class IdempotencyFilter {
             throw Problem.invalid("The Idempotency-Key header is invalid",
                     List.of(new Problem.FieldError(HEADER, "must be 1 to 255 visible ASCII characters")));
         }
-        byte[] body = request.hasEntity() ? request.getEntityStream().readAllBytes() : new byte[0];
-        request.setEntityStream(new ByteArrayInputStream(body));
-        // Scoped by the route template, not the raw path: /v1/posts and /v1/posts/ are one route, and a
-        // retry that spells the path differently must find the first answer rather than do the work again.
-        // The path's values (which post, which user) are part of the request, so of its fingerprint.
-        String template = RouteTemplates.of(route);
-        String pathValues = json.writeValueAsString(new TreeMap<>(request.getUriInfo().getPathParameters()));
-        String query = Optional.ofNullable(request.getUriInfo().getRequestUri().getRawQuery()).orElse("");
-        String pk = subject() + "|" + request.getMethod() + " " + template + "|" + key;
-        String fingerprint = sha256(request.getMethod() + "\n" + template + "\n" + pathValues + "\n" + query + "\n", body);
+        Pending pending = identify(request, route, subject(), key);
+        String pk = pending.pk();
+        String fingerprint = pending.fingerprint();
         IdempotencyKeys.Claim claim;
         try {
             claim = keys.claim(pk, fingerprint);
@@ -89,14 +112,7 @@ public class IdempotencyFilter {
                 request.setProperty(PENDING, new Pending(pk, fingerprint));
                 yield Optional.empty();
             }
-            case IdempotencyKeys.Claim.Replay replay -> {
-                Response.ResponseBuilder r = Response.status(replay.status()).header("Idempotent-Replayed", "true")
-                        .header(HttpHeaders.CACHE_CONTROL, "no-store");
-                if (replay.body().length > 0) {
-                    r.entity(replay.body()).type(replay.contentType());
-                }
-                yield Optional.of(r.build());
-            }
+            case IdempotencyKeys.Claim.Replay replay -> Optional.of(replay(replay));
             case IdempotencyKeys.Claim.InProgress busy -> throw new WebApplicationException("in progress",
                     Response.status(409).header(HttpHeaders.RETRY_AFTER, "1")
                             .entity(Problem.of(409, "conflict", "Conflict",
@@ -104,6 +120,31 @@ public class IdempotencyFilter {
                             .type(Problem.MEDIA_TYPE).build());
             case IdempotencyKeys.Claim.Mismatch mismatch -> throw keyReused();
         };
+    }
+
+    /**
+     * The record's key (caller, method, route template, Idempotency-Key) and the request's fingerprint. Scoped by
+     * the route template, not the raw path: /v1/posts and /v1/posts/ are one route, and a retry that spells the path
+     * differently must find the first answer rather than do the work again. The path's values (which post, which
+     * user) are part of the request, so of its fingerprint. Reads the body and puts it back for the route.
+     */
+    private Pending identify(ContainerRequestContext request, ResourceInfo route, String subject, String key) throws IOException {
+        byte[] body = request.hasEntity() ? request.getEntityStream().readAllBytes() : new byte[0];
+        request.setEntityStream(new ByteArrayInputStream(body));
+        String template = RouteTemplates.of(route);
+        String pathValues = json.writeValueAsString(new TreeMap<>(request.getUriInfo().getPathParameters()));
+        String query = Optional.ofNullable(request.getUriInfo().getRequestUri().getRawQuery()).orElse("");
+        String pk = subject + "|" + request.getMethod() + " " + template + "|" + key;
+        return new Pending(pk, sha256(request.getMethod() + "\n" + template + "\n" + pathValues + "\n" + query + "\n", body));
+    }
+
+    private static Response replay(IdempotencyKeys.Claim.Replay replay) {
+        Response.ResponseBuilder r = Response.status(replay.status()).header("Idempotent-Replayed", "true")
+                .header(HttpHeaders.CACHE_CONTROL, "no-store");
+        if (replay.body().length > 0) {
+            r.entity(replay.body()).type(replay.contentType());
+        }
+        return r.build();
     }
 
     /** The contract's 422: this Idempotency-Key was used with a different request (also for a route's own check). */

@@ -94,6 +94,23 @@ public class IdempotencyKeys {
         }
     }
 
+    /**
+     * The finished answer kept under {@code pk} for the same request ({@code fingerprint}), if any: a read that
+     * claims nothing (for a caller that may no longer do the work, see {@code ReplayedAfterRevocation}).
+     */
+    public Optional<Claim.Replay> kept(String pk, String fingerprint) {
+        Map<String, AttributeValue> existing = dynamo.getItem(r -> r.tableName(table).key(Map.of(PK, AttributeValue.fromS(pk)))
+                .consistentRead(true)).item();
+        if (existing == null || existing.isEmpty() || !"done".equals(existing.get(STATE).s())
+                || !fingerprint.equals(existing.get(FINGERPRINT).s())
+                || Long.parseLong(existing.get(EXPIRES_AT).n()) < Instant.now().getEpochSecond()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Claim.Replay(Integer.parseInt(existing.get(STATUS).n()),
+                Optional.ofNullable(existing.get(CONTENT_TYPE)).map(AttributeValue::s).orElse(null),
+                existing.containsKey(BODY) ? existing.get(BODY).b().asByteArray() : new byte[0]));
+    }
+
     /** Stores the finished response for replays. */
     public void complete(String pk, String fingerprint, int status, String contentType, byte[] body) {
         Map<String, AttributeValue> item = new HashMap<>();

@@ -124,6 +124,11 @@ public class ConfigCheck {
         if (config.auth().clockSkew().compareTo(java.time.Duration.ofSeconds(60)) > 0) {
             problems.add("paddock.auth.clock-skew must be at most 60s");
         }
+        java.time.Duration recent = config.auth().recentSignIn();
+        if (recent.compareTo(java.time.Duration.ofSeconds(30)) < 0 || recent.compareTo(java.time.Duration.ofHours(1)) > 0) {
+            problems.add("paddock.auth.recent-sign-in (env PADDOCK_AUTH_RECENT_SIGN_IN) must be between 30 seconds and 1 hour, got "
+                    + recent);
+        }
         return problems;
     }
 

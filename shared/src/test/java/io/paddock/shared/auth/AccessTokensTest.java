@@ -100,6 +100,43 @@ class AccessTokensTest {
     }
 
     @Test
+    void theSignInTimeTravelsAsAuthTimeAndComesBackOnThePrincipal() throws Exception {
+        Instant signedIn = Instant.now().minus(Duration.ofMinutes(2)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        String family = UUID.randomUUID().toString();
+        AccessTokens.Issued issued = tokens().issue(USER, "user", family, signedIn);
+        assertEquals(signedIn.getEpochSecond(), (long) SignedJWT.parse(issued.token()).getJWTClaimsSet().getLongClaim("auth_time"));
+        Principal p = tokens().verify(issued.token());
+        assertEquals(signedIn, p.authTime());
+        assertTrue(p.signedInWithin(Duration.ofMinutes(5), Instant.now()));
+        assertFalse(p.signedInWithin(Duration.ofMinutes(1), Instant.now()));
+    }
+
+    @Test
+    void aTokenWithoutAuthTimeIsNeverARecentSignIn() {
+        Principal p = tokens().verify(tokens().issue(USER, "user").token());
+        assertEquals(null, p.authTime());
+        assertFalse(p.signedInWithin(Duration.ofHours(1), Instant.now()));
+    }
+
+    @Test
+    void anAuthTimeThatIsNotEpochSecondsIsRefused() throws Exception {
+        RSAKey key = first(CURRENT);
+        for (Object bad : new Object[] {"yesterday", -5L, 1.5d}) {
+            String token = sign(key, key.getKeyID(), validClaims().claim("auth_time", bad).build());
+            assertThrows(InvalidTokenException.class, () -> tokens().verify(token), String.valueOf(bad));
+        }
+    }
+
+    @Test
+    void aRevokedTokenIsRefusedButStillSaysWhoseItWas() {
+        String family = UUID.randomUUID().toString();
+        String token = tokens().issue(USER, "user", family, Instant.now()).token();
+        revocations.revokeFamily(family, Instant.now().plusSeconds(900));
+        RevokedTokenException refused = assertThrows(RevokedTokenException.class, () -> tokens().verify(token));
+        assertEquals(USER, refused.principal().userId());
+    }
+
+    @Test
     void attackTokensAreAllRefused() throws Exception {
         RSAKey key = first(CURRENT);
         String kid = key.getKeyID();

@@ -75,6 +75,16 @@ class ConfigCheckTest {
     }
 
     @Test
+    void theRecentSignInWindowIsHalfAMinuteToAnHour() {
+        assertEquals(List.of(), ConfigCheck.problems(config(Map.of("paddock.auth.recent-sign-in", "10m"))));
+        for (String bad : new String[] {"10s", "2h"}) {
+            List<String> problems = ConfigCheck.problems(config(Map.of("paddock.auth.recent-sign-in", bad)));
+            assertEquals(1, problems.size(), String.join("\n", problems));
+            assertTrue(problems.get(0).contains("PADDOCK_AUTH_RECENT_SIGN_IN"), problems.get(0));
+        }
+    }
+
+    @Test
     void startupFailureListsEveryProblem() {
         PaddockConfig config = config(Map.of("paddock.database.url", "", "paddock.redis.url", "x",
                 "paddock.database.pool-max-size", "0", "paddock.env", "production"));
