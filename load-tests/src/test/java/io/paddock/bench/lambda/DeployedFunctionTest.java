@@ -113,9 +113,10 @@ class DeployedFunctionTest {
         String priming = output.lines().filter(line -> line.contains("SnapStart priming"))
                 .findFirst().orElseThrow(() -> new AssertionError("no priming at init; the function's log:\n" + output));
         System.out.println("DeployedFunctionTest: " + priming);
-        // The ratelimit function's six requests (RateLimitPriming), each sent through the Lambda HTTP handler.
-        assertTrue(priming.contains("6 priming requests") && priming.contains("all answered as expected"), priming);
-        assertEquals(6, output.lines().filter(line -> line.contains("snapstart-priming-")
+        // The ratelimit function's seven requests (RateLimitPriming, the audit read among them), each sent through
+        // the Lambda HTTP handler.
+        assertTrue(priming.contains("7 priming requests") && priming.contains("all answered as expected"), priming);
+        assertEquals(7, output.lines().filter(line -> line.contains("snapstart-priming-")
                 && line.contains("io.paddock.access")).count(), "one access-log line per priming request");
     }
 }
