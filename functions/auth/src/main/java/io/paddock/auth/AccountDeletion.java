@@ -76,7 +76,9 @@ public class AccountDeletion {
             "DELETE FROM user_blocks WHERE blocker_id = ? OR blocked_id = ?",
             // Others' posts and followers point at the entity: it stays, no longer naming who made it.
             "UPDATE entities SET created_by = NULL, idempotency_key = NULL WHERE created_by = ?",
-            "DELETE FROM rate_limit_overrides WHERE user_id = ?");
+            "DELETE FROM rate_limit_overrides WHERE user_id = ?",
+            // Apple and Google sign-ins: a provider's user must not sign into the reserved row, nor link later.
+            "DELETE FROM user_identities WHERE user_id = ?");
     /** Usage events and their claimed ids, as admin (row-level security lets only admins delete). */
     static final List<String> ERASE_EVENTS = List.of(
             "DELETE FROM usage_events WHERE user_id = ?",

@@ -57,6 +57,9 @@ public class AccountExport {
             + "ORDER BY created_at, post_id, type";
     static final String ENTITIES_CREATED = "SELECT id, kind, name, created_at FROM entities WHERE created_by = ? "
             + "ORDER BY created_at, id";
+    /** The Apple and Google sign-ins linked to the account: who the provider says the user is, never a token. */
+    static final String IDENTITIES = "SELECT provider, subject, created_at FROM user_identities WHERE user_id = ? "
+            + "ORDER BY created_at, provider, subject";
     static final String USAGE_EVENTS = "SELECT event_id, type, item_id, surface, lane, feed_request_id, occurred_at, "
             + "received_at, meta::text, served FROM usage_events WHERE user_id = ? ORDER BY occurred_at, event_id";
 
@@ -148,6 +151,15 @@ public class AccountExport {
                         g.writeStringField("kind", rs.getString(2));
                         g.writeStringField("name", rs.getString(3));
                         time(g, "createdAt", rs.getTimestamp(4));
+                        g.writeEndObject();
+                    });
+                    g.writeEndArray();
+                    g.writeArrayFieldStart("identities");
+                    rows(c, IDENTITIES, userId, rs -> {
+                        g.writeStartObject();
+                        g.writeStringField("provider", rs.getString(1));
+                        g.writeStringField("subject", rs.getString(2));
+                        time(g, "linkedAt", rs.getTimestamp(3));
                         g.writeEndObject();
                     });
                     g.writeEndArray();
@@ -263,5 +275,5 @@ public class AccountExport {
 
     /** The sections' names in the order they are written: the document's shape, for readers and tests. */
     static final List<String> SECTIONS = List.of("profile", "posts", "follows", "blocks", "actions", "entitiesCreated",
-            "usageEvents");
+            "identities", "usageEvents");
 }

@@ -10,7 +10,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
  */
 @Schema(name = "AccountExport", description = "Everything stored about the caller; times RFC 3339 UTC with milliseconds")
 public record ExportDocument(Profile profile, List<Post> posts, Follows follows, List<Block> blocks, List<Action> actions,
-        List<Entity> entitiesCreated, List<Event> usageEvents) {
+        List<Entity> entitiesCreated, List<Identity> identities, List<Event> usageEvents) {
 
     /** The users row, without the password hash. */
     @Schema(name = "AccountExportProfile")
@@ -52,6 +52,12 @@ public record ExportDocument(Profile profile, List<Post> posts, Follows follows,
     @Schema(name = "AccountExportEntity")
     public record Entity(@Schema(format = "uuid") String id, String kind, String name,
             @Schema(format = "date-time") String createdAt) {
+    }
+
+    /** A sign-in with Apple or Google linked to the account: the provider's id of the user (sub), no token. */
+    @Schema(name = "AccountExportIdentity")
+    public record Identity(@Schema(enumeration = {"apple", "google"}) String provider, String subject,
+            @Schema(format = "date-time") String linkedAt) {
     }
 
     /** A usage event as stored: meta as scrubbed at ingestion; served for impressions (null when unknown). */

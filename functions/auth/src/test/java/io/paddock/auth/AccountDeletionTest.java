@@ -171,6 +171,7 @@ class AccountDeletionTest {
         sql("INSERT INTO user_follows (follower_id, followee_id) VALUES (?, ?), (?, ?)", id, other, other, id);
         sql("INSERT INTO entity_follows (user_id, entity_id) VALUES (?, ?)", id, entity);
         sql("INSERT INTO user_blocks (blocker_id, blocked_id) VALUES (?, ?), (?, ?)", id, other, other, id);
+        sql("INSERT INTO user_identities (provider, subject, user_id) VALUES ('google', ?, ?)", "leaving-" + id, id);
         UUID event = UUID.randomUUID();
         sqlAsAdmin("INSERT INTO usage_events (event_id, user_id, type, item_id, occurred_at) VALUES (?, ?, 'click', 'post:x', now())",
                 event, id);
@@ -184,6 +185,7 @@ class AccountDeletionTest {
         assertEquals(0, count("SELECT count(*) FROM user_follows WHERE follower_id = ? OR followee_id = ?", id, id));
         assertEquals(0, count("SELECT count(*) FROM entity_follows WHERE user_id = ?", id));
         assertEquals(0, count("SELECT count(*) FROM user_blocks WHERE blocker_id = ? OR blocked_id = ?", id, id));
+        assertEquals(0, count("SELECT count(*) FROM user_identities WHERE user_id = ?", id));
         assertEquals(0, countAsAdmin("SELECT count(*) FROM usage_events WHERE user_id = ?", id));
         assertEquals(0, countAsAdmin("SELECT count(*) FROM usage_event_ids WHERE actor = ?::text", id));
         // The entity stays for the others' post that targets it, no longer naming its creator.

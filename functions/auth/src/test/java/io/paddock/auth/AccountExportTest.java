@@ -62,6 +62,8 @@ class AccountExportTest {
         sql("INSERT INTO user_follows (follower_id, followee_id) VALUES (?, ?), (?, ?)", id, otherId, otherId, id);
         sql("INSERT INTO entity_follows (user_id, entity_id) VALUES (?, ?)", id, entity);
         sql("INSERT INTO user_blocks (blocker_id, blocked_id) VALUES (?, ?)", id, otherId);
+        sql("INSERT INTO user_identities (provider, subject, user_id) VALUES ('apple', ?, ?), ('google', ?, ?)",
+                "apple-" + id, id, "google-" + otherId, otherId);
         sqlAsAdmin("INSERT INTO usage_events (event_id, user_id, type, item_id, surface, occurred_at, meta, served) "
                 + "VALUES (?, ?, 'impression', 'post:1', 'home', now(), '{\"position\": 3}', true), "
                 + "(?, ?, 'click', 'post:1', 'home', now(), NULL, NULL), "
@@ -93,6 +95,9 @@ class AccountExportTest {
         assertEquals(2, export.path("actions").size());
         assertEquals(rows("SELECT id::text AS id, kind, name, created_at AS \"createdAt\" FROM entities WHERE created_by = ? "
                 + "ORDER BY created_at, id", id), export.path("entitiesCreated"));
+        assertEquals(rows("SELECT provider, subject, created_at AS \"linkedAt\" FROM user_identities WHERE user_id = ? "
+                + "ORDER BY created_at, provider, subject", id), export.path("identities"));
+        assertEquals(1, export.path("identities").size());
         JsonNode events = export.path("usageEvents");
         assertEquals(rowsAsAdmin("SELECT event_id::text AS \"eventId\", type, item_id AS \"itemId\", surface, lane, "
                 + "feed_request_id AS \"feedRequestId\", occurred_at AS \"occurredAt\", received_at AS \"receivedAt\", meta, served "
@@ -108,7 +113,7 @@ class AccountExportTest {
         JsonNode export = JSON.readTree(given().header("X-Forwarded-For", newIp()).auth().oauth2(me.accessToken())
                 .when().get("/v1/auth/me/export").then().statusCode(200).extract().asByteArray());
         assertEquals(me.handle(), export.path("profile").path("handle").asText());
-        for (String section : new String[] {"posts", "blocks", "actions", "entitiesCreated", "usageEvents"}) {
+        for (String section : new String[] {"posts", "blocks", "actions", "entitiesCreated", "identities", "usageEvents"}) {
             assertTrue(export.path(section).isArray() && export.path(section).isEmpty(), section);
         }
         assertTrue(export.path("follows").path("users").isEmpty() && export.path("follows").path("entities").isEmpty());
