@@ -62,7 +62,7 @@ final class IdTokenVerifier {
         JWT parsed;
         try {
             parsed = JWTParser.parse(idToken);
-        } catch (ParseException e) {
+        } catch (ParseException | RuntimeException e) { // untrusted bytes: whatever the parser throws is a refusal
             throw new Refused("The ID token is not a JWT");
         }
         if (!(parsed instanceof SignedJWT jwt)) {
@@ -81,13 +81,13 @@ final class IdTokenVerifier {
             if (!jwt.verify(new RSASSAVerifier(key))) {
                 throw new Refused("The ID token's signature does not verify");
             }
-        } catch (JOSEException e) {
+        } catch (JOSEException | RuntimeException e) {
             throw new Refused("The ID token's signature does not verify");
         }
         JWTClaimsSet claims;
         try {
             claims = jwt.getJWTClaimsSet();
-        } catch (ParseException e) {
+        } catch (ParseException | RuntimeException e) {
             throw new Refused("The ID token's claims cannot be read");
         }
         if (claims.getIssuer() == null || !provider.issuers.contains(claims.getIssuer())) {

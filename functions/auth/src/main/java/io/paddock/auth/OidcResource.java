@@ -19,6 +19,7 @@ import jakarta.ws.rs.core.Response;
 import java.sql.SQLException;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
@@ -65,8 +66,11 @@ public class OidcResource {
     @APIResponse(responseCode = "409", description = "An account has the token's e-mail address but the provider does "
             + "not say it is verified (sign in with the password first), or the address is reserved by a deleted account")
     @APIResponse(responseCode = "422", description = "A first sign-in whose token carries no verified e-mail address")
+    @APIResponse(responseCode = "503", description = "The provider's signing keys could not be fetched and none are held, "
+            + "or a store the route needs is unavailable: retry after Retry-After seconds")
     public Response signIn(
-            @Parameter(in = ParameterIn.PATH, required = true, schema = @Schema(enumeration = {"apple", "google"}))
+            @Parameter(in = ParameterIn.PATH, required = true, schema = @Schema(type = SchemaType.STRING,
+                    enumeration = {"apple", "google"}))
             @PathParam("provider") String provider,
             @RequestBody(required = true) OidcRequest body) throws SQLException {
         if (!signIn.enabled(provider)) {

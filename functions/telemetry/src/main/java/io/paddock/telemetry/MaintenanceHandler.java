@@ -23,7 +23,7 @@ import java.util.Map;
 /**
  * The scheduled (EventBridge, daily) entry of the telemetry zip: partitions, retention of events and of
  * their claimed ids, the release of deleted accounts' e-mail addresses and handles ({@link DeletedAccountRelease}),
- * and the replay of parked batches. Deliberately not a Quarkus app: a
+ * the spent sign-in nonces whose tokens have expired ({@link UsedOidcNonces}), and the replay of parked batches. Deliberately not a Quarkus app: a
  * cron job needs one JDBC connection, not the HTTP stack, so its cold start stays small. Signs in as
  * the functions do ({@link DirectLogin}: DATABASE_URL, DATABASE_USER, an IAM token or DATABASE_PASSWORD);
  * PADDOCK_TELEMETRY_RETENTION_DAYS (default 30) sets the retention; the daily run also drops audit-trail rows past
@@ -58,6 +58,7 @@ public class MaintenanceHandler {
     String run(Map<String, String> env, boolean replayOnly) {
         UsageEventMaintenance.Report report = null;
         int accountsReleased = 0;
+        int noncesPruned = 0;
         ParkedBatches.Replay replay;
         Duration retention = retention(env);
         int auditDays = AuditTrailRetention.days(env);
@@ -67,6 +68,7 @@ public class MaintenanceHandler {
                 report = new UsageEventMaintenance(Clock.systemUTC(), retention).run(connection);
                 auditRowsPruned = AuditTrailRetention.prune(connection, auditDays);
                 accountsReleased = DeletedAccountRelease.run(connection);
+                noncesPruned = UsedOidcNonces.prune(connection);
             }
             replay = new ParkedBatches(dynamo, env.getOrDefault("DYNAMODB_PARKED_EVENTS_TABLE", "paddock-parked-events"),
                     retention, Clock.systemUTC()).replay(connection, MAX_BATCHES_PER_RUN);
@@ -86,7 +88,7 @@ public class MaintenanceHandler {
         return "{\"cutoff\":\"" + report.cutoff() + "\",\"partitionsCreated\":" + list(report.partitionsCreated())
                 + ",\"partitionsDropped\":" + list(report.partitionsDropped()) + ",\"rowsPruned\":" + report.rowsPruned()
                 + ",\"idCutoff\":\"" + report.idCutoff() + "\",\"idsPruned\":" + report.idsPruned()
-                + ",\"auditRowsPruned\":" + auditRowsPruned + ",\"accountsReleased\":" + accountsReleased + "," + replayed + "}";
+                + ",\"auditRowsPruned\":" + auditRowsPruned + ",\"accountsReleased\":" + accountsReleased + ",\"oidcNoncesPruned\":" + noncesPruned + "," + replayed + "}";
     }
 
     /** The Service dimension of this handler's metrics. */

@@ -136,6 +136,33 @@ class UsageEventMaintenanceTest {
     }
 
     @Test
+    void aSpentSignInNonceIsForgottenOnceItsTokenCouldNoLongerSignInAndNotBefore() throws Exception {
+        byte[] past = new byte[32];
+        byte[] current = new byte[32];
+        java.util.concurrent.ThreadLocalRandom.current().nextBytes(past);
+        java.util.concurrent.ThreadLocalRandom.current().nextBytes(current);
+        try (Connection c = MaintenanceHandler.connect(env())) {
+            for (Object[] nonce : new Object[][] {{past, "now() - interval '1 minute'"}, {current, "now() + interval '10 minutes'"}}) {
+                try (PreparedStatement s = c.prepareStatement("INSERT INTO used_oidc_nonces (provider, nonce_hash, expires_at) "
+                        + "VALUES ('apple', ?, " + nonce[1] + ")")) {
+                    s.setBytes(1, (byte[]) nonce[0]);
+                    s.executeUpdate();
+                }
+            }
+        }
+        assertTrue(!new MaintenanceHandler().run(env(), true).contains("oidcNoncesPruned"), "the replay-only run prunes none");
+
+        String report = new MaintenanceHandler().run(env(), false);
+
+        assertTrue(report.matches(".*\"oidcNoncesPruned\":[1-9].*"), report);
+        try (Connection c = MaintenanceHandler.connect(env())) {
+            assertEquals(0, count(c, "SELECT count(*) FROM used_oidc_nonces WHERE nonce_hash = ?", past));
+            assertEquals(1, count(c, "SELECT count(*) FROM used_oidc_nonces WHERE nonce_hash = ?", current),
+                    "its token could still be presented: the nonce stays spent");
+        }
+    }
+
+    @Test
     void anIdOutlivesTheRetentionAndTheLateWindowWhicheverIsLonger() {
         assertEquals(Duration.ofDays(32), UsageEventMaintenance.idRetention(Duration.ofDays(30)));
         // Events are accepted up to 7 days late: with a 1-day retention a resend 7 days on must still be caught.

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.paddock.embedded.PaddockStoresTestResource;
+import io.paddock.embedded.StandInProvidersTestResource;
 import io.paddock.shared.auth.AccessTokens;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -51,6 +52,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @QuarkusTestResource(PaddockStoresTestResource.class)
+@QuarkusTestResource(StandInProvidersTestResource.class)
 class OpenApiContractTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -116,7 +118,7 @@ class OpenApiContractTest {
         System.out.println("OpenAPI contract: declared but never exercised: " + neverExercised);
 
         assertEquals(List.of(), withoutScenario, "operations of the document without a scenario here");
-        assertEquals(29, operations.size(), "operations of the document");
+        assertEquals(30, operations.size(), "operations of the document");
         assertEquals(operations, covered, "operations answered with success at least once");
         assertEquals(List.of(), unexpected, "scenarios that did not get the status they were written for");
         assertEquals(List.of(), mismatches, mismatches.size() + " mismatches between the answers and the document");
@@ -227,6 +229,24 @@ class OpenApiContractTest {
             expect(401, "POST /v1/auth/logout", json(request(), body));
             bodyErrors("POST /v1/auth/logout", () -> as(leaving));
             expect(204, "POST /v1/auth/logout", json(as(leaving), body));
+        });
+        scenarios.put("POST /v1/auth/oidc/{provider}", () -> {
+            String operation = "POST /v1/auth/oidc/{provider}";
+            String subject = "contract-" + UUID.randomUUID();
+            String email = "oidc_" + NEXT_USER.incrementAndGet() + "_" + Long.toString(System.nanoTime() % 1_000_000, 36)
+                    + "@gmail.com";
+            expect(201, operation, json(request(), googleSignIn(subject, email, true, "contract-nonce-" + UUID.randomUUID())),
+                    "google");
+            String nonce = "contract-nonce-" + UUID.randomUUID();
+            expect(200, operation, json(request(), googleSignIn(subject, null, false, nonce)), "google");
+            expect(401, operation, json(request(), googleSignIn(subject, null, false, nonce)), "google");
+            expect(404, operation, json(request(), googleSignIn(subject, null, false, nonce)), "github");
+            Session password = register();
+            expect(409, operation, json(request(), googleSignIn("contract-" + UUID.randomUUID(), password.email(), false,
+                    "contract-nonce-" + UUID.randomUUID())), "google");
+            expect(422, operation, json(request(), googleSignIn("contract-" + UUID.randomUUID(), null, false,
+                    "contract-nonce-" + UUID.randomUUID())), "google");
+            bodyErrors(operation, this::request, "google");
         });
         scenarios.put("GET /v1/auth/me", () -> {
             conditionalGet("GET /v1/auth/me", () -> as(reader));
@@ -495,6 +515,7 @@ class OpenApiContractTest {
         untilRefused("POST /v1/auth/register", from -> json(from, MALFORMED));
         untilRefused("POST /v1/auth/login", from -> json(from, MALFORMED));
         untilRefused("POST /v1/auth/refresh", from -> json(from, MALFORMED));
+        untilRefused("POST /v1/auth/oidc/{provider}", from -> json(from, MALFORMED), "google");
         untilRefused("POST /v1/auth/logout", from -> json(from.header("Authorization", "Bearer " + ada.accessToken()), MALFORMED));
     }
 
@@ -514,6 +535,10 @@ class OpenApiContractTest {
             expect(503, "POST /v1/auth/login", json(request(), credentials(user.email(), PASSWORD)));
             expect(503, "POST /v1/auth/refresh", json(request(), "{\"refreshToken\":\"" + user.refreshToken() + "\"}"));
             expect(503, "POST /v1/auth/logout", json(as(user), "{\"refreshToken\":\"" + user.refreshToken() + "\"}"));
+            // The token verifies (the key set is held) and the nonce is spent in PostgreSQL, but the session cannot open.
+            expect(503, "POST /v1/auth/oidc/{provider}", json(request(), googleSignIn("contract-" + UUID.randomUUID(),
+                    "oidc_" + UUID.randomUUID().toString().substring(0, 8) + "@gmail.com", true,
+                    "contract-nonce-" + UUID.randomUUID())), "google");
             expect(503, "POST /v1/posts", json(keyed(as(user)), "{\"body\":\"Kept nowhere\"}"));
             expect(503, "DELETE /v1/posts/{postId}", keyed(as(user)), post);
             expect(503, "POST /v1/posts/{postId}/actions", json(keyed(as(user)), "{\"type\":\"like\"}"), post);
@@ -543,10 +568,10 @@ class OpenApiContractTest {
     // --- driving one call ---
 
     /** Sends the request again and again from one address until it is refused with 429 (each answer is checked). */
-    private void untilRefused(String operation, UnaryOperator<RequestSpecification> request) {
+    private void untilRefused(String operation, UnaryOperator<RequestSpecification> request, String... path) {
         String address = nextAddress();
         for (int i = 0; i < 30; i++) {
-            if (send(operation, request.apply(from(address))).statusCode() == 429) {
+            if (send(operation, request.apply(from(address)), path).statusCode() == 429) {
                 return;
             }
         }
@@ -669,6 +694,16 @@ class OpenApiContractTest {
     private static String registration(String email, String handle) {
         return "{\"email\":\"" + email + "\",\"password\":\"" + PASSWORD + "\",\"handle\":\"" + handle
                 + "\",\"displayName\":\"Contract Check\"}";
+    }
+
+    /** A body for POST /v1/auth/oidc/google: an ID token of the stand-in Google (its e-mail address, if any, as given). */
+    private static String googleSignIn(String subject, String email, boolean verified, String nonce) {
+        var google = StandInProvidersTestResource.google();
+        var claims = google.claims(subject, nonce);
+        if (email != null) {
+            claims.claim("email", email).claim("email_verified", verified);
+        }
+        return "{\"idToken\":\"" + google.sign(claims) + "\",\"nonce\":\"" + nonce + "\"}";
     }
 
     private static String credentials(String email, String password) {

@@ -43,6 +43,7 @@ class ProtectedRouteTest {
             Map.entry("POST /v1/auth/register", Access.PUBLIC),
             Map.entry("POST /v1/auth/login", Access.PUBLIC),
             Map.entry("POST /v1/auth/refresh", Access.PUBLIC),
+            Map.entry("POST /v1/auth/oidc/{provider}", Access.PUBLIC),
             Map.entry("POST /v1/auth/logout", Access.BEARER),
             Map.entry("GET /v1/auth/me", Access.BEARER),
             Map.entry("DELETE /v1/auth/me", Access.BEARER),

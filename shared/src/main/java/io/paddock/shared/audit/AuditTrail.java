@@ -33,7 +33,8 @@ import java.util.UUID;
  * again and is recorded again, as it should be.
  *
  * <p>What goes into {@code details} (small, never a secret: no password, token, refresh secret or e-mail address):
- * sign-in {@code {method: password|registration}}; back-off started {@code {backoffSeconds}}; refresh-token reuse
+ * sign-in {@code {method: password|registration|oidc}} (oidc adds {@code provider} and {@code account:
+ * existing|linked|created}); back-off started {@code {backoffSeconds}}; refresh-token reuse
  * {@code {familyId}} (the family id is no secret: it is the public half of a refresh token and in the logs); override
  * set {@code {tier, multipliers}}; unblock {@code {edgeBlockLifted}}; role change (the database's trigger)
  * {@code {from, to, by}}, {@code by} being the database user that ran the UPDATE.
