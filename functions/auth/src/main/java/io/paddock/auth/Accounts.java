@@ -21,7 +21,10 @@ import org.postgresql.util.PSQLException;
 @ApplicationScoped
 public class Accounts {
 
-    /** One user row; {@code passwordHash} never leaves this function. */
+    /**
+     * One user row; {@code passwordHash} never leaves this function, and is null for an account made by signing in
+     * with Apple or Google (OidcSignIn), which no password matches.
+     */
     public record Account(UUID id, String email, String handle, String displayName, String role, String passwordHash,
             Instant createdAt) {
 

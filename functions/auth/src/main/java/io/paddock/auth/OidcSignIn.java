@@ -119,6 +119,22 @@ public class OidcSignIn {
             throws NotEnabled, IdTokenVerifier.Refused, ProviderKeys.Unreachable, AccountRefused, SQLException {
         IdTokenVerifier verifier = OidcProvider.byId(providerId).map(verifiers::get).orElseThrow(NotEnabled::new);
         IdTokenVerifier.Verified token = verifier.verify(idToken, nonce);
+        try {
+            return signIn(token);
+        } catch (AddressTakenMeanwhile raced) {
+            // A concurrent first sign-in of the same user (or a registration) took the address between the lookups and
+            // the insert: look again, and sign into what is there now; only a reservation is left as a 409.
+            try {
+                return signIn(token);
+            } catch (AddressTakenMeanwhile reserved) {
+                throw new AccountRefused(409, "This e-mail address belongs to an account that was deleted recently; "
+                        + "it cannot be used again yet");
+            }
+        }
+    }
+
+    private Outcome signIn(IdTokenVerifier.Verified token)
+            throws IdTokenVerifier.Refused, AccountRefused, AddressTakenMeanwhile, SQLException {
         Optional<UUID> linked = database.inTransaction(c -> owner(c, token));
         if (linked.isPresent()) {
             Accounts.Account account = accounts.findById(linked.get())
@@ -159,7 +175,7 @@ public class OidcSignIn {
     }
 
     private SessionDocument create(String email, IdTokenVerifier.Verified token)
-            throws SQLException, IdTokenVerifier.Refused, AccountRefused {
+            throws SQLException, IdTokenVerifier.Refused, AddressTakenMeanwhile {
         for (int attempt = 1; ; attempt++) {
             Accounts.Account account = new Accounts.Account(Ids.uuidV7(), email, newHandle(), null, "user", null,
                     Instant.now().truncatedTo(ChronoUnit.MILLIS));
@@ -174,9 +190,8 @@ public class OidcSignIn {
                 throw nonceUsed();
             } catch (Accounts.Taken taken) {
                 if (taken.fields.contains("email")) {
-                    // A deleted account keeps its address reserved for its grace period (AccountDeletion).
-                    throw new AccountRefused(409, "This e-mail address belongs to an account that was deleted "
-                            + "recently; it cannot be used again yet");
+                    // Reserved by a deleted account (AccountDeletion's grace period), or taken since the lookup.
+                    throw new AddressTakenMeanwhile();
                 }
                 if (attempt == HANDLE_ATTEMPTS) {
                     throw new IllegalStateException("no free handle after " + HANDLE_ATTEMPTS + " draws");
@@ -233,6 +248,13 @@ public class OidcSignIn {
 
     private static IdTokenVerifier.Refused nonceUsed() {
         return new IdTokenVerifier.Refused("This nonce already signed in; start a new sign-in with a new nonce");
+    }
+
+    /** The address was free when looked up but taken at the insert (or is reserved by a deleted account). */
+    private static final class AddressTakenMeanwhile extends Exception {
+        AddressTakenMeanwhile() {
+            super(null, null, false, false);
+        }
     }
 
     /** Carries "nonce already spent" out of the transaction lambda, rolling it back. */

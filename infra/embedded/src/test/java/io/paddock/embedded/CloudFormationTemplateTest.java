@@ -113,7 +113,8 @@ class CloudFormationTemplateTest {
         assertEquals("RateLimitFunction", functionOf.get("ANY $default"), "unmatched requests need a function");
         assertEquals("AuthFunction", functionOf.get("DELETE /v1/auth/me"));
         assertEquals("AuthFunction", functionOf.get("DELETE /v1/admin/users/{userId}"));
-        assertEquals(30, routes.size(), "the contract's 29 routes and $default: " + functionOf.keySet());
+        assertEquals("AuthFunction", functionOf.get("POST /v1/auth/oidc/{provider}"));
+        assertEquals(31, routes.size(), "the contract's 30 routes and $default: " + functionOf.keySet());
     }
 
     @Test
