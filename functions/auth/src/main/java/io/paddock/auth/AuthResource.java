@@ -195,8 +195,8 @@ public class AuthResource {
     @ReplayedAfterRevocation
     @SecurityRequirement(name = "bearer")
     @Operation(operationId = "deleteMe", summary = "Delete the caller's account",
-            description = "Needs an access token from a sign-in (login or registration, not a refresh) within the last "
-                    + "5 minutes (its auth_time claim); an older one is a 401 with WWW-Authenticate: Bearer "
+            description = "Needs an access token from a sign-in (login, registration or Apple/Google sign-in, not a "
+                    + "refresh) within the last 5 minutes (its auth_time claim); an older one is a 401 with WWW-Authenticate: Bearer "
                     + "error=\"insufficient_user_authentication\" and max_age (RFC 9470). Removes or anonymises the "
                     + "account's data (README: what deletion removes), revokes every refresh-token family and every "
                     + "access token of the account, and keeps the e-mail address and handle reserved for 30 days. "
