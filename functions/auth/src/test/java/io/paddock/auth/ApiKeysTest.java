@@ -144,7 +144,8 @@ class ApiKeysTest {
         withKey(key).when().delete("/v1/admin/users/" + UUID.randomUUID()).then().statusCode(403);
         withKey(key).contentType(ContentType.JSON).body("{\"email\":\"a@example.com\",\"password\":\"whatever-it-is\"}")
                 .when().post("/v1/auth/login").then().statusCode(403)
-                .header("WWW-Authenticate", "ApiKey error=\"insufficient_scope\"");
+                .body("type", org.hamcrest.Matchers.endsWith("/problems/insufficient-scope"))
+                .header("WWW-Authenticate", org.hamcrest.Matchers.nullValue());
     }
 
     @Test
@@ -152,7 +153,8 @@ class ApiKeysTest {
         TestUser admin = admin();
         String telemetryOnly = created(admin, "events only", "[\"telemetry:write\"]").path("key");
         withKey(telemetryOnly).when().get("/v1/auth/jwks.json").then().statusCode(403)
-                .body("type", org.hamcrest.Matchers.endsWith("/problems/insufficient-scope"));
+                .body("type", org.hamcrest.Matchers.endsWith("/problems/insufficient-scope"))
+                .header("WWW-Authenticate", "ApiKey error=\"insufficient_scope\"");
         for (String unknown : new String[] {"pdk_" + "A".repeat(43), "pdk_short", "not-a-key", ""}) {
             withKey(unknown).when().get("/v1/auth/jwks.json").then().statusCode(401).contentType(PROBLEM)
                     .header("WWW-Authenticate", "ApiKey error=\"invalid_key\"");

@@ -96,8 +96,8 @@ public class EventsResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(implementation = EventIngestion.Receipt.class)))
     @SecurityRequirementsSet(@SecurityRequirement(name = "bearer"))
-    @SecurityRequirementsSet(@SecurityRequirement(name = "apiKey"))
     @SecurityRequirementsSet
+    @SecurityRequirementsSet(@SecurityRequirement(name = "apiKey"))
     public Response record(JsonNode body) throws SQLException {
         // Bearer optional: no declaration; an anonymous batch is judged on its body, a bad token is still a 401.
         // An API key (AuthorizationFilter let it in for telemetry:write) is no user: its batch is an anonymous one.

@@ -113,7 +113,9 @@ class CloudFormationTemplateTest {
         assertEquals("RateLimitFunction", functionOf.get("ANY $default"), "unmatched requests need a function");
         assertEquals("AuthFunction", functionOf.get("DELETE /v1/auth/me"));
         assertEquals("AuthFunction", functionOf.get("DELETE /v1/admin/users/{userId}"));
-        assertEquals(30, routes.size(), "the contract's 29 routes and $default: " + functionOf.keySet());
+        assertEquals("AuthFunction", functionOf.get("POST /v1/admin/api-keys"));
+        assertEquals("AuthFunction", functionOf.get("DELETE /v1/admin/api-keys/{id}"));
+        assertEquals(33, routes.size(), "the contract's 32 routes and $default: " + functionOf.keySet());
     }
 
     @Test

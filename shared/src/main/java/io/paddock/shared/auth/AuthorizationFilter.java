@@ -61,26 +61,34 @@ public class AuthorizationFilter {
 
     private static void judgeKey(Integration key, Method method, String httpMethod) {
         if (method.isAnnotationPresent(AdminOnly.class) || method.isAnnotationPresent(SignedIn.class)) {
-            throw insufficientScope(Caller.NEEDS_A_USER);
+            throw insufficientScope(Caller.NEEDS_A_USER, false);
         }
         if ("GET".equals(httpMethod) || "HEAD".equals(httpMethod)) {
             if (!key.may(ApiKeyScope.READ)) {
-                throw insufficientScope("This API key has no read scope");
+                throw insufficientScope("This API key has no read scope", true);
             }
             return;
         }
         AcceptsApiKey accepts = method.getAnnotation(AcceptsApiKey.class);
         if (accepts == null) {
-            throw insufficientScope("No API key may call this route: it needs a user's access token (Bearer)");
+            throw insufficientScope("No API key may call this route: it needs a user's access token (Bearer)", false);
         }
         if (!key.may(accepts.value())) {
-            throw insufficientScope("This route needs an API key with the " + accepts.value().code() + " scope");
+            throw insufficientScope("This route needs an API key with the " + accepts.value().code() + " scope", true);
         }
     }
 
-    static WebApplicationException insufficientScope(String detail) {
+    /**
+     * {@code challenge}: where the route takes a key and this one lacks the scope, the answer says so as RFC 6750
+     * §3.1 does for bearer tokens ({@code ApiKey error="insufficient_scope"}); where no key may call the route at
+     * all, no key would do, so there is nothing to challenge for.
+     */
+    static WebApplicationException insufficientScope(String detail, boolean challenge) {
         Problem problem = Problem.of(403, "insufficient-scope", "Forbidden", detail, null, null);
-        return new WebApplicationException(detail, Response.status(403).entity(problem).type(Problem.MEDIA_TYPE)
-                .header(HttpHeaders.WWW_AUTHENTICATE, IssuedApiKeys.SCHEME + " error=\"insufficient_scope\"").build());
+        Response.ResponseBuilder refused = Response.status(403).entity(problem).type(Problem.MEDIA_TYPE);
+        if (challenge) {
+            refused.header(HttpHeaders.WWW_AUTHENTICATE, IssuedApiKeys.SCHEME + " error=\"insufficient_scope\"");
+        }
+        return new WebApplicationException(detail, refused.build());
     }
 }

@@ -223,6 +223,10 @@ public class ProblemDocumentation implements OASFilter {
             if ("401".equals(status) && secured) {
                 headers.put("WWW-Authenticate", ref("WWW-Authenticate"));
             }
+            // Where a key is accepted, a 403 refuses only a key: ApiKey error="insufficient_scope".
+            if ("403".equals(status) && keyAccepted) {
+                headers.put("WWW-Authenticate", ref("WWW-Authenticate"));
+            }
             if ("429".equals(status) || ("503".equals(status) && error && isProblem(response))
                     || ("409".equals(status) && keptForReplay)) {
                 headers.put("Retry-After", ref("Retry-After"));
@@ -345,7 +349,9 @@ public class ProblemDocumentation implements OASFilter {
                 + "window's reset; 409: 1; 503: 5).");
         header(components, "WWW-Authenticate", true, "Bearer error=\"invalid_token\" (RFC 6750); on a route that needs a "
                 + "recent sign-in (DELETE /v1/auth/me) a valid but older token gets Bearer error=\"insufficient_user_authentication\", "
-                + "error_description=\"…\", max_age=<seconds> (RFC 9470): log in again.");
+                + "error_description=\"…\", max_age=<seconds> (RFC 9470): log in again. A refused API key (malformed, unknown or "
+                + "revoked) gets ApiKey error=\"invalid_key\", and a key without the scope a route needs gets a 403 with "
+                + "ApiKey error=\"insufficient_scope\".");
         header(components, "Allow", true, "On a 405 (a path served with another method): the methods the path accepts.");
         header(components, "Idempotent-Replayed", false, "true when the answer is the kept first answer to the same "
                 + "Idempotency-Key and request; the work was not done again.");
