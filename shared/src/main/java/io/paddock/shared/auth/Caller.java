@@ -30,10 +30,11 @@ import java.util.Optional;
 public class Caller {
 
     static final String CHALLENGE = "Bearer error=\"invalid_token\"";
-    /** The challenge of a refused API key (malformed, unknown or revoked); RFC 9110 §11.6.1 needs no parameters. */
+    /** The challenge of a refused API key (malformed, unknown or revoked), worded after RFC 6750's invalid_token. */
     static final String KEY_CHALLENGE = IssuedApiKeys.SCHEME + " error=\"invalid_key\"";
     /** RFC 9470 §3: the token is fine, but its sign-in is older than the route accepts. */
     static final String STEP_UP_ERROR = "insufficient_user_authentication";
+    static final String NEEDS_A_USER = "This route needs a user's access token (Bearer); an API key cannot call it";
 
     private final CurrentVertxRequest current;
     private final AccessTokens tokens;
@@ -74,8 +75,6 @@ public class Caller {
         }
         return user.orElseThrow(() -> unauthenticated("A bearer access token is required"));
     }
-
-    static final String NEEDS_A_USER = "This route needs a user's access token (Bearer); an API key cannot call it";
 
     /** Whether the request presents an API key at all (valid or not), without checking it. */
     public boolean presentsApiKey() {
