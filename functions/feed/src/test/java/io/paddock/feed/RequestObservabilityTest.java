@@ -9,7 +9,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.paddock.embedded.PaddockStoresTestResource;
 import io.paddock.shared.auth.AccessTokens;
+import io.paddock.shared.auth.ApiKeyScope;
+import io.paddock.shared.auth.IssuedApiKeys;
 import io.paddock.shared.db.Database;
+import io.paddock.shared.testing.TestApiKeys;
 import io.paddock.shared.testing.TestUsers.TestUser;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -45,6 +48,9 @@ class RequestObservabilityTest {
 
     @Inject
     AccessTokens tokens;
+
+    @Inject
+    IssuedApiKeys issued;
 
     @Test
     void aFeedReadIsOneEmfObjectPerRequestWithCacheMissThenHit() throws Exception {
@@ -121,6 +127,48 @@ class RequestObservabilityTest {
         assertFalse(line.has("mdc"), "fields are top level, as Powertools writes them: " + raw);
         assertFalse(raw.contains(author.token()), "never the token");
         assertFalse(raw.contains("@"), "never an e-mail address");
+    }
+
+    @Test
+    void aRequestWithAnApiKeyIsLoggedByTheKeysIdAndNoLogLineHoldsTheKey() throws Exception {
+        FeedFixture f = new FeedFixture(database, tokens);
+        TestUser author = f.user();
+        TestApiKeys.TestApiKey key = new TestApiKeys(database.dataSource(), issued).withScopes(ApiKeyScope.READ);
+        Formatter console = consoleFormatter();
+        List<String> lines = new CopyOnWriteArrayList<>();
+        Handler tap = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                lines.add(console.format(record));
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        // Every logger, not only the request log: the key must reach no line at all.
+        Logger root = LogContext.getLogContext().getLogger("");
+        root.addHandler(tap);
+        try {
+            FeedFixture.client().header("Authorization", key.authorization()).header("X-Request-Id", "obs-key-0001")
+                    .get("/v1/feed/users/" + author.handle()).then().statusCode(200);
+            FeedFixture.client().header("Authorization", key.authorization()).header("X-Request-Id", "obs-key-0002")
+                    .body("{\"body\":\"refused\"}").post("/v1/posts").then().statusCode(403);
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> lines.stream().anyMatch(l -> l.contains("obs-key-0002")));
+        } finally {
+            root.removeHandler(tap);
+        }
+        JsonNode line = JSON.readTree(lines.stream().filter(l -> l.contains("obs-key-0001")).findFirst().orElseThrow());
+        assertEquals(key.id().toString(), line.get("api_key_id").asText());
+        assertFalse(line.has("user_id"), "a key is not a user");
+        for (String l : lines) {
+            assertFalse(l.contains(key.key()), "never the key: " + l);
+            assertFalse(l.contains(key.key().substring(4, 24)), "nor a part of it: " + l);
+        }
     }
 
     /** The formatter Quarkus' console handler writes with (JSON, flattened by LogFields). */

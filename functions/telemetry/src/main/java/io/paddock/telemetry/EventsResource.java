@@ -1,6 +1,8 @@
 package io.paddock.telemetry;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.paddock.shared.auth.AcceptsApiKey;
+import io.paddock.shared.auth.ApiKeyScope;
 import io.paddock.shared.auth.Caller;
 import io.paddock.shared.auth.Principal;
 import io.paddock.shared.auth.SignedIn;
@@ -79,12 +81,15 @@ public class EventsResource {
 
     @POST
     @RateLimited(Category.TELEMETRY)
+    @AcceptsApiKey(ApiKeyScope.TELEMETRY_WRITE)
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(operationId = "sendEvents", summary = "Record a batch of usage events",
             description = "Up to 100 events and 256 KiB. Bearer optional: anonymous events carry anonymousId "
                     + "(per event or once for the batch). One event is stored per sender and eventId, whatever "
-                    + "occurredAt says; resends count as duplicates.")
+                    + "occurredAt says; resends count as duplicates. An API key with the telemetry:write scope may "
+                    + "send events too: they are anonymous events (no user id; anonymousId as above), and the key "
+                    + "appears by id in the request log only.")
     @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = EventBatchDocument.class)))
     @APIResponse(responseCode = "202", description = "Stored what was valid; rejected lists the others by index",
@@ -92,8 +97,10 @@ public class EventsResource {
                     schema = @Schema(implementation = EventIngestion.Receipt.class)))
     @SecurityRequirementsSet(@SecurityRequirement(name = "bearer"))
     @SecurityRequirementsSet
+    @SecurityRequirementsSet(@SecurityRequirement(name = "apiKey"))
     public Response record(JsonNode body) throws SQLException {
         // Bearer optional: no declaration; an anonymous batch is judged on its body, a bad token is still a 401.
+        // An API key (AuthorizationFilter let it in for telemetry:write) is no user: its batch is an anonymous one.
         Optional<Principal> principal = caller.optional();
         try {
             // A SQLException here means neither PostgreSQL nor the parking store took the batch (or PostgreSQL

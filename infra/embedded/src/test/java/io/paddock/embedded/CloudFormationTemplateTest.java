@@ -114,7 +114,9 @@ class CloudFormationTemplateTest {
         assertEquals("AuthFunction", functionOf.get("DELETE /v1/auth/me"));
         assertEquals("AuthFunction", functionOf.get("DELETE /v1/admin/users/{userId}"));
         assertEquals("AuthFunction", functionOf.get("POST /v1/auth/oidc/{provider}"));
-        assertEquals(31, routes.size(), "the contract's 30 routes and $default: " + functionOf.keySet());
+        assertEquals("AuthFunction", functionOf.get("POST /v1/admin/api-keys"));
+        assertEquals("AuthFunction", functionOf.get("DELETE /v1/admin/api-keys/{id}"));
+        assertEquals(34, routes.size(), "the contract's 33 routes and $default: " + functionOf.keySet());
     }
 
     @Test

@@ -317,7 +317,8 @@ class MalformedRequestCorpusTest {
     private static String concrete(String path, int variant) {
         return path.replace("{handle}", "ada").replace("{userId}", UUID.randomUUID().toString())
                 .replace("{entityId}", UUID.randomUUID().toString()).replace("{postId}", UUID.randomUUID().toString())
-                .replace("{key}", "ip:192.0.2.1").replace("{provider}", "google");
+                .replace("{key}", "ip:192.0.2.1").replace("{provider}", "google")
+                .replace("{id}", UUID.randomUUID().toString());
     }
 
     private static String abbreviate(String s) {

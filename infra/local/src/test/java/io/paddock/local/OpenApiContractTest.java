@@ -118,7 +118,7 @@ class OpenApiContractTest {
         System.out.println("OpenAPI contract: declared but never exercised: " + neverExercised);
 
         assertEquals(List.of(), withoutScenario, "operations of the document without a scenario here");
-        assertEquals(30, operations.size(), "operations of the document");
+        assertEquals(33, operations.size(), "operations of the document");
         assertEquals(operations, covered, "operations answered with success at least once");
         assertEquals(List.of(), unexpected, "scenarios that did not get the status they were written for");
         assertEquals(List.of(), mismatches, mismatches.size() + " mismatches between the answers and the document");
@@ -283,6 +283,39 @@ class OpenApiContractTest {
             expect(401, operation, request(), removed.id());
             expect(403, operation, as(reader), removed.id());
         });
+        String keyBody = "{\"name\":\"Contract\",\"scopes\":[\"read\"]}";
+        scenarios.put("POST /v1/admin/api-keys", () -> {
+            String operation = "POST /v1/admin/api-keys";
+            String key = expect(201, operation, json(as(ada), keyBody)).path("key");
+            expect(400, operation, json(as(ada), "{\"name\":\"Contract\",\"scopes\":[\"write\"]}"));
+            bodyErrors(operation, () -> as(ada));
+            expect(401, operation, json(request(), keyBody));
+            expect(403, operation, json(as(reader), keyBody));
+            // A key is no user: the admin routes refuse it.
+            expect(403, operation, json(request().header("Authorization", "ApiKey " + key), keyBody));
+        });
+        scenarios.put("GET /v1/admin/api-keys", () -> {
+            String operation = "GET /v1/admin/api-keys";
+            conditionalGet(operation, () -> as(ada).queryParam("limit", "100"));
+            expect(400, operation, as(ada).queryParam("cursor", "not-a-cursor"));
+            expect(401, operation, request());
+            expect(403, operation, as(reader));
+        });
+        scenarios.put("DELETE /v1/admin/api-keys/{id}", () -> {
+            String operation = "DELETE /v1/admin/api-keys/{id}";
+            String id = expect(201, "POST /v1/admin/api-keys", json(as(ada), keyBody)).path("id");
+            String other = expect(201, "POST /v1/admin/api-keys", json(as(ada), keyBody)).path("id");
+            String key = "contract-revoke-" + UUID.randomUUID();
+            expect(204, operation, as(ada).header("Idempotency-Key", key), id);
+            Response replay = expect(204, operation, as(ada).header("Idempotency-Key", key), id);
+            expectHeader(replay, operation, "Idempotent-Replayed", "true");
+            expect(422, operation, as(ada).header("Idempotency-Key", key), other);
+            expect(204, operation, as(ada), id);
+            expect(404, operation, as(ada), unknown);
+            expect(400, operation, as(ada), "not-a-key-id");
+            expect(401, operation, request(), other);
+            expect(403, operation, as(reader), other);
+        });
         scenarios.put("GET /v1/feed/home", () -> {
             conditionalGet("GET /v1/feed/home", () -> as(author));
             expect(400, "GET /v1/feed/home", as(author).queryParam("cursor", "not-a-cursor"));
@@ -290,6 +323,14 @@ class OpenApiContractTest {
         });
         scenarios.put("GET /v1/feed/users/{handle}", () -> {
             conditionalGet("GET /v1/feed/users/{handle}", this::request, author.handle());
+            String readKey = expect(201, "POST /v1/admin/api-keys", json(as(ada), keyBody)).path("key");
+            String eventsKey = expect(201, "POST /v1/admin/api-keys",
+                    json(as(ada), "{\"name\":\"Contract events\",\"scopes\":[\"telemetry:write\"]}")).path("key");
+            conditionalGet("GET /v1/feed/users/{handle}", () -> request().header("Authorization", "ApiKey " + readKey),
+                    author.handle());
+            expect(403, "GET /v1/feed/users/{handle}", request().header("Authorization", "ApiKey " + eventsKey), author.handle());
+            expect(401, "GET /v1/feed/users/{handle}", request().header("Authorization", "ApiKey pdk_not-a-key"),
+                    author.handle());
             expect(400, "GET /v1/feed/users/{handle}", request().queryParam("limit", "0"), author.handle());
             expect(404, "GET /v1/feed/users/{handle}", request(), "nobody_" + NEXT_USER.incrementAndGet());
         });
@@ -380,6 +421,15 @@ class OpenApiContractTest {
             expect(422, "POST /v1/events", json(as(reader).header("Idempotency-Key", key), events(null)));
             expect(202, "POST /v1/events", json(request(), events("install-" + UUID.randomUUID())));
             expect(401, "POST /v1/events", json(request().header("Authorization", "Bearer not-a-token"), events(null)));
+            // An API key: telemetry:write sends anonymous events; a key of another scope is a 403; a refused key a 401.
+            String telemetryKey = expect(201, "POST /v1/admin/api-keys",
+                    json(as(ada), "{\"name\":\"Contract events\",\"scopes\":[\"telemetry:write\"]}")).path("key");
+            String readKey = expect(201, "POST /v1/admin/api-keys", json(as(ada), keyBody)).path("key");
+            expect(202, "POST /v1/events", json(request().header("Authorization", "ApiKey " + telemetryKey),
+                    events("integration-" + UUID.randomUUID())));
+            expect(403, "POST /v1/events", json(request().header("Authorization", "ApiKey " + readKey),
+                    events("integration-" + UUID.randomUUID())));
+            expect(401, "POST /v1/events", json(request().header("Authorization", "ApiKey pdk_not-a-key"), events(null)));
             bodyErrors("POST /v1/events", () -> as(reader));
         });
         scenarios.put("GET /v1/events", () -> {

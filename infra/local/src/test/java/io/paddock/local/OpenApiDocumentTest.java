@@ -32,6 +32,7 @@ class OpenApiDocumentTest {
     static final DotName RATE_LIMITED = DotName.createSimple("io.paddock.shared.ratelimit.RateLimited");
     static final DotName SIGNED_IN = DotName.createSimple("io.paddock.shared.auth.SignedIn");
     static final DotName ADMIN_ONLY = DotName.createSimple("io.paddock.shared.auth.AdminOnly");
+    static final DotName ACCEPTS_API_KEY = DotName.createSimple("io.paddock.shared.auth.AcceptsApiKey");
     static final DotName ANSWER_NEVER_KEPT = DotName.createSimple("io.paddock.shared.idempotency.AnswerNeverKept");
     /** Bearer optional by the contract: a token is used when sent, an invalid one is a 401. */
     static final Set<String> TOKEN_OPTIONAL = Set.of("POST /v1/events", "GET /v1/rate-limits");
@@ -58,7 +59,7 @@ class OpenApiDocumentTest {
     void everyServedRouteIsOneOperationWithItsOwnReadableOperationId() throws IOException {
         JsonNode document = document();
         Map<String, MethodInfo> routes = RouteParityTest.routeMethods();
-        assertEquals(30, routes.size(), "routes: " + routes.keySet());
+        assertEquals(33, routes.size(), "routes: " + routes.keySet());
         Set<String> ids = new HashSet<>();
         Map<String, String> wrong = new TreeMap<>();
         routes.keySet().forEach(route -> {
@@ -79,6 +80,10 @@ class OpenApiDocumentTest {
             boolean needsToken = method.hasDeclaredAnnotation(SIGNED_IN) || method.hasDeclaredAnnotation(ADMIN_ONLY);
             String expected = needsToken ? "[{\"bearer\":[]}]"
                     : TOKEN_OPTIONAL.contains(route) ? "[{\"bearer\":[]},{}]" : "[]";
+            // An API key: GET and HEAD of every route that needs no user, and the mutations that declare its scope.
+            if (!needsToken && (route.startsWith("GET ") || method.hasDeclaredAnnotation(ACCEPTS_API_KEY))) {
+                expected = (expected.equals("[]") ? "[{}" : expected.substring(0, expected.length() - 1)) + ",{\"apiKey\":[]}]";
+            }
             if (!expected.equals(security.toString())) {
                 wrong.put(route, security + ", expected " + expected);
             }
@@ -97,8 +102,11 @@ class OpenApiDocumentTest {
             // The standing route counts nothing and sends its standing in the body: the headers only on its 429.
             boolean counted = limited && (method.declaredAnnotation(RATE_LIMITED).value("counted") == null
                     || method.declaredAnnotation(RATE_LIMITED).value("counted").asBoolean());
-            boolean token = method.hasDeclaredAnnotation(SIGNED_IN) || method.hasDeclaredAnnotation(ADMIN_ONLY)
-                    || TOKEN_OPTIONAL.contains(route);
+            boolean needsUser = method.hasDeclaredAnnotation(SIGNED_IN) || method.hasDeclaredAnnotation(ADMIN_ONLY);
+            // An API key: a GET that needs no user takes one (scope read), so does a mutation declaring its scope;
+            // a refused key is a 401, a key without the scope a 403.
+            boolean keyAccepted = !needsUser && (verb.equals("GET") || method.hasDeclaredAnnotation(ACCEPTS_API_KEY));
+            boolean token = needsUser || TOKEN_OPTIONAL.contains(route) || keyAccepted;
             boolean keptForReplay = MUTATIONS.contains(verb) && !method.declaringClass().hasDeclaredAnnotation(ANSWER_NEVER_KEPT)
                     && !method.hasDeclaredAnnotation(ANSWER_NEVER_KEPT);
             // A parameter JAX-RS does not fill (@PathParam, @QueryParam, @Context) is the request body.
@@ -106,7 +114,7 @@ class OpenApiDocumentTest {
                     .noneMatch(a -> a.name().toString().startsWith("jakarta.ws.rs.")));
             expect(wrong, route, responses, "429", limited);
             expect(wrong, route, responses, "401", token || CREDENTIAL_IN_BODY.contains(route));
-            if (method.hasDeclaredAnnotation(ADMIN_ONLY)) {
+            if (method.hasDeclaredAnnotation(ADMIN_ONLY) || keyAccepted) {
                 expect(wrong, route, responses, "403", true);
             }
             expect(wrong, route, responses, "422", keptForReplay || OWN_422.contains(route));

@@ -59,6 +59,9 @@ class RateLimitCategoryTest {
         assertEquals("read", categories.get("GET /v1/auth/me/export"));
         assertEquals("mutation", categories.get("DELETE /v1/auth/me"));
         assertEquals("admin", categories.get("DELETE /v1/admin/users/{userId}"));
+        assertEquals("admin", categories.get("POST /v1/admin/api-keys"));
+        assertEquals("admin", categories.get("GET /v1/admin/api-keys"));
+        assertEquals("admin", categories.get("DELETE /v1/admin/api-keys/{id}"));
         assertEquals("telemetry", categories.get("POST /v1/events"));
         assertEquals("read", categories.get("GET /v1/events"));
         assertEquals("admin", categories.get("GET /v1/analytics/ctr"));

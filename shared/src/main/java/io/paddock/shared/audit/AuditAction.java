@@ -20,9 +20,9 @@ public enum AuditAction {
     ACCOUNT_DELETED("account.deleted"),
     /** An account's role changed; written by the database itself (trigger users_role_change_audited). */
     ROLE_CHANGED("account.role_changed"),
-    /** Defined for API keys, which are not built yet: nothing writes it so far. */
+    /** An admin created an API key (auth's ApiKeys, in the insert's transaction); target: the key id. */
     API_KEY_CREATED("api_key.created"),
-    /** Defined for API keys, which are not built yet: nothing writes it so far. */
+    /** An admin revoked an API key (auth's ApiKeys, in the revocation's transaction, once per key); target: the key id. */
     API_KEY_REVOKED("api_key.revoked"),
     RATE_LIMIT_OVERRIDE_SET("rate_limit.override_set"),
     RATE_LIMIT_OVERRIDE_REMOVED("rate_limit.override_removed"),

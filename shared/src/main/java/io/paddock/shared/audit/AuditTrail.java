@@ -36,7 +36,7 @@ import java.util.UUID;
  * sign-in {@code {method: password|registration|oidc}} (oidc adds {@code provider} and {@code account:
  * existing|linked|created}); back-off started {@code {backoffSeconds}}; refresh-token reuse
  * {@code {familyId}} (the family id is no secret: it is the public half of a refresh token and in the logs); override
- * set {@code {tier, multipliers}}; unblock {@code {edgeBlockLifted}}; role change (the database's trigger)
+ * set {@code {tier, multipliers}}; unblock {@code {edgeBlockLifted}}; API key created {@code {scopes}} (never the key); role change (the database's trigger)
  * {@code {from, to, by}}, {@code by} being the database user that ran the UPDATE.
  */
 @ApplicationScoped

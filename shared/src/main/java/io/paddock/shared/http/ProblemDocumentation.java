@@ -1,5 +1,6 @@
 package io.paddock.shared.http;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,7 @@ import org.eclipse.microprofile.openapi.models.media.Schema;
 import org.eclipse.microprofile.openapi.models.parameters.Parameter;
 import org.eclipse.microprofile.openapi.models.responses.APIResponse;
 import org.eclipse.microprofile.openapi.models.responses.APIResponses;
+import org.eclipse.microprofile.openapi.models.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.models.security.SecurityScheme;
 
 /**
@@ -29,6 +31,8 @@ import org.eclipse.microprofile.openapi.models.security.SecurityScheme;
  * but the streamed, no-store data export, {@link #UNTAGGED});
  * <li>security (a bearer token needed or optional): 401 with {@code WWW-Authenticate} (an invalid token is refused
  * even where none is needed); the 401 of login and refresh (a wrong password or refresh token) has none;
+ * <li>the API-key scheme ({@code AuthorizationFilter}): every GET that needs no user accepts it (scope read) and the
+ * routes that declare it (POST /v1/events) do, with 401 for a refused key and 403 for a key without the scope;
  * <li>a request body: 400, 413 and 415 ({@code BodyRefusals}); query or path parameters, or an {@code Idempotency-Key}: 400;
  * <li>a mutation outside auth: the optional {@code Idempotency-Key} header, 409 while the first request with the key
  * runs, 422 for the key reused with another request, {@code Idempotent-Replayed} on a replayed answer (auth's
@@ -57,6 +61,8 @@ public class ProblemDocumentation implements OASFilter {
     static final String ANSWERS_NEVER_KEPT_UNDER = "/v1/auth/";
     /** Account deletion, under /v1/auth/ but a mutation like any other: its 204 is kept for Idempotency-Key replays. */
     static final Set<String> KEPT_UNDER_AUTH = Set.of("DELETE /v1/auth/me");
+    /** {@code @AnswerNeverKept} outside /v1/auth/: the creation of an API key answers with the key. */
+    static final Set<String> NEVER_KEPT = Set.of("POST /v1/admin/api-keys");
     /**
      * GETs without ETag or 304: the data export is written as it is read and is {@code no-store} (contract), so its
      * bytes cannot be hashed before they are sent and no cache may hold a copy to revalidate (EntityTags).
@@ -84,6 +90,12 @@ public class ProblemDocumentation implements OASFilter {
                         + "id), iat, nbf, exp (15 min), jti, role and fid (the refresh-token family it was issued "
                         + "from). Refused once its jti is revoked (logout) or its family is (logout, reuse of a "
                         + "spent refresh token, account gone)."));
+        components.addSecurityScheme("apiKey", OASFactory.createSecurityScheme()
+                .type(SecurityScheme.Type.APIKEY).in(SecurityScheme.In.HEADER).name("Authorization")
+                .description("An integration's API key, sent as Authorization: ApiKey <key> (created by an admin, "
+                        + "POST /v1/admin/api-keys). Not a user: scope read allows GET and HEAD of the routes that need "
+                        + "no user, scope telemetry:write allows POST /v1/events; anything else is a 403. Limited under "
+                        + "its own tier (apiKey). Refused (401, WWW-Authenticate: ApiKey) once revoked."));
         if (openAPI.getServers() == null || openAPI.getServers().isEmpty()) {
             openAPI.addServer(OASFactory.createServer().url("https://{host}")
                     .description("A deployment: the stack output ApiUrl (its CloudFront domain, DistributionDomainName)")
@@ -109,9 +121,22 @@ public class ProblemDocumentation implements OASFilter {
         }
         if (operation.getSecurity() == null) {
             // Said outright, so that no reader (or linter) takes a public route for one that forgot its token.
-            operation.setSecurity(List.of());
+            operation.setSecurity(new ArrayList<>());
         }
         boolean get = method == PathItem.HttpMethod.GET;
+        boolean needsNoUser = operation.getSecurity().isEmpty()
+                || operation.getSecurity().stream().anyMatch(r -> r.getSchemes() == null || r.getSchemes().isEmpty());
+        if (get && needsNoUser) {
+            // A GET that needs no user is open to an API key with the read scope (AuthorizationFilter).
+            List<SecurityRequirement> security = new ArrayList<>(operation.getSecurity());
+            if (security.isEmpty()) {
+                security.add(OASFactory.createSecurityRequirement());
+            }
+            security.add(OASFactory.createSecurityRequirement().addScheme("apiKey"));
+            operation.setSecurity(security);
+        }
+        boolean keyAccepted = operation.getSecurity().stream()
+                .anyMatch(r -> r.getSchemes() != null && r.getSchemes().containsKey("apiKey"));
         boolean tagged = get && !UNTAGGED.contains(method + " " + path);
         boolean limited = !NOT_RATE_LIMITED.contains(method + " " + path);
         boolean counted = limited && !NOT_COUNTED.contains(method + " " + path);
@@ -121,7 +146,7 @@ public class ProblemDocumentation implements OASFilter {
         if (parameters) {
             operation.getParameters().forEach(QueryParams::document);
         }
-        boolean keptForReplay = MUTATIONS.contains(method)
+        boolean keptForReplay = MUTATIONS.contains(method) && !NEVER_KEPT.contains(method + " " + path)
                 && (!path.startsWith(ANSWERS_NEVER_KEPT_UNDER) || KEPT_UNDER_AUTH.contains(method + " " + path));
 
         if (keptForReplay) {
@@ -147,7 +172,12 @@ public class ProblemDocumentation implements OASFilter {
                     : "Bad request: an invalid Idempotency-Key header (errors[] names it)", true);
         }
         if (secured) {
-            addIfAbsent(responses, "401", "No valid access token: missing, malformed, expired or revoked", true);
+            addIfAbsent(responses, "401", keyAccepted
+                    ? "No valid access token or API key: malformed, expired or revoked"
+                    : "No valid access token: missing, malformed, expired or revoked", true);
+        }
+        if (keyAccepted) {
+            addIfAbsent(responses, "403", "An API key without the scope this route needs (type …/insufficient-scope)", true);
         }
         if (keptForReplay) {
             addIfAbsent(responses, "409", "A request with this Idempotency-Key is still being processed; retry shortly", true);
@@ -191,6 +221,10 @@ public class ProblemDocumentation implements OASFilter {
             }
             // A refused token, not a refused password (login) or refresh token: those routes take no bearer token.
             if ("401".equals(status) && secured) {
+                headers.put("WWW-Authenticate", ref("WWW-Authenticate"));
+            }
+            // Where a key is accepted, a 403 refuses only a key: ApiKey error="insufficient_scope".
+            if ("403".equals(status) && keyAccepted) {
                 headers.put("WWW-Authenticate", ref("WWW-Authenticate"));
             }
             if ("429".equals(status) || ("503".equals(status) && error && isProblem(response))
@@ -315,7 +349,9 @@ public class ProblemDocumentation implements OASFilter {
                 + "window's reset; 409: 1; 503: 5).");
         header(components, "WWW-Authenticate", true, "Bearer error=\"invalid_token\" (RFC 6750); on a route that needs a "
                 + "recent sign-in (DELETE /v1/auth/me) a valid but older token gets Bearer error=\"insufficient_user_authentication\", "
-                + "error_description=\"…\", max_age=<seconds> (RFC 9470): log in again.");
+                + "error_description=\"…\", max_age=<seconds> (RFC 9470): log in again. A refused API key (malformed, unknown or "
+                + "revoked) gets ApiKey error=\"invalid_key\", and a key without the scope a route needs gets a 403 with "
+                + "ApiKey error=\"insufficient_scope\".");
         header(components, "Allow", true, "On a 405 (a path served with another method): the methods the path accepts.");
         header(components, "Idempotent-Replayed", false, "true when the answer is the kept first answer to the same "
                 + "Idempotency-Key and request; the work was not done again.");

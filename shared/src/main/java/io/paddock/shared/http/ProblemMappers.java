@@ -45,8 +45,11 @@ public class ProblemMappers {
         int status = original.getStatus();
         if (original.getEntity() instanceof Problem chosen) {
             // A resource shaped the problem itself (e.g. field errors of query parameters): keep it.
-            return build(new Problem(chosen.type(), chosen.title(), chosen.status(), chosen.detail(), uri.getPath(),
-                    headers.getHeaderString(RequestIds.HEADER), chosen.errors())).build();
+            Response.ResponseBuilder builder = build(new Problem(chosen.type(), chosen.title(), chosen.status(),
+                    chosen.detail(), uri.getPath(), headers.getHeaderString(RequestIds.HEADER), chosen.errors()));
+            // An API key's insufficient-scope 403 names its scheme's challenge.
+            copyHeader(original, builder, HttpHeaders.WWW_AUTHENTICATE);
+            return builder.build();
         }
         if (status == 503) {
             // Expected while a store is down (the breaker transition is logged once): a line, not a trace each time.

@@ -3,6 +3,7 @@ package io.paddock.shared.idempotency;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.paddock.shared.auth.AuthorizationFilter;
 import io.paddock.shared.auth.Caller;
+import io.paddock.shared.auth.Integration;
 import io.paddock.shared.auth.Principal;
 import io.paddock.shared.http.Problem;
 import io.paddock.shared.http.RouteTemplates;
@@ -32,7 +33,7 @@ import org.jboss.resteasy.reactive.server.ServerResponseFilter;
  * The contract's optional {@code Idempotency-Key} on mutations: the same key and request within 24 h
  * returns the first response (status and body, byte for byte) without doing the work again; the same
  * key with a different request is a 422; while the first is still running, 409 with Retry-After.
- * Keys are scoped to the caller (user, else client address), the method and the route template; the
+ * Keys are scoped to the caller (user, else API key, else client address), the method and the route template; the
  * path's values, query and body make the request's fingerprint. Runs after the
  * limit step, so replays still count against the caller's limits. 5xx answers are not kept: a retry
  * of a failed request does the work. Routes marked {@link AnswerNeverKept} ignore the header. Routes marked
@@ -198,6 +199,10 @@ public class IdempotencyFilter {
             Optional<Principal> principal = caller.optional();
             if (principal.isPresent()) {
                 return "user:" + principal.get().userId();
+            }
+            Optional<Integration> key = caller.integration();
+            if (key.isPresent()) {
+                return "apikey:" + key.get().keyId();
             }
         } catch (WebApplicationException invalidToken) {
             // Only on a route with an optional bearer (a protected one was refused before this filter): it answers the 401.

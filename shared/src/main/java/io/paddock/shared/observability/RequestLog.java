@@ -17,7 +17,7 @@ import org.jboss.logging.MDC;
  * 404 of an unknown route). The request's fields go into the MDC when it starts, so every line logged
  * while serving it carries them too: Powertools' names for the Lambda context ({@code cold_start},
  * {@code function_request_id}, {@code xray_trace_id}, ...), {@code correlation_id} = X-Request-Id.
- * Never tokens, passwords or e-mail addresses: the user appears by id only.
+ * Never tokens, API keys, passwords or e-mail addresses: the user and the API key appear by id only.
  */
 @ApplicationScoped
 public class RequestLog {
@@ -25,7 +25,7 @@ public class RequestLog {
     private static final Logger ACCESS = Logger.getLogger("io.paddock.access");
     private static final List<String> FIELDS = List.of("service", "correlation_id", "cold_start", "function_name",
             "function_version", "function_memory_size", "function_arn", "function_request_id", "xray_trace_id",
-            "sampling_rate", LogFields.SAMPLED, "http_method", "route", "status", "latency_ms", "user_id", "degraded");
+            "sampling_rate", LogFields.SAMPLED, "http_method", "route", "status", "latency_ms", "user_id", "api_key_id", "degraded");
 
     private final ServiceMetrics metrics;
     private final String application;
@@ -92,6 +92,7 @@ public class RequestLog {
         MDC.put("status", Integer.toString(status));
         MDC.put("latency_ms", Long.toString(latencyMs));
         putIfPresent("user_id", record.userId());
+        putIfPresent("api_key_id", record.apiKeyId());
         if (!degraded.isEmpty()) {
             MDC.put("degraded", String.join(",", degraded));
         }

@@ -34,6 +34,7 @@ public final class RequestRecord {
     private int cacheMisses;
     private boolean rateLimited;
     private String userId;
+    private String apiKeyId;
     private final Set<String> degraded = new TreeSet<>();
     private final List<StoreCall> storeCalls = new ArrayList<>();
 
@@ -121,6 +122,17 @@ public final class RequestRecord {
         if (!detached) {
             userId = id;
         }
+    }
+
+    /** The id of the API key the request was authenticated with; never the key itself. */
+    public synchronized void apiKeyId(String id) {
+        if (!detached) {
+            apiKeyId = id;
+        }
+    }
+
+    public synchronized String apiKeyId() {
+        return apiKeyId;
     }
 
     public synchronized void storeCall(String store, String operation, long durationMs, boolean ok) {

@@ -1,6 +1,7 @@
 package io.paddock.shared.ratelimit;
 
 import io.paddock.shared.auth.Caller;
+import io.paddock.shared.auth.Integration;
 import io.paddock.shared.auth.Principal;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.container.ContainerResponseContext;
@@ -15,7 +16,7 @@ import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 
 /**
  * The limit step of every route that declares {@link RateLimited}: it runs after the route is matched
- * and before the body is read, counts the request against the caller (user, else client address; always
+ * and before the body is read, counts the request against the caller (user, else API key, else client address; always
  * the address for a {@link Category#keyedByAddress()} category such as {@code auth}), and
  * puts the contract's headers on the response — whatever its status, 400 and 401 included. It runs at the
  * default priority ({@code Priorities.USER}), before {@code AuthorizationFilter}: a request refused for its
@@ -44,18 +45,21 @@ public class RateLimitFilter {
             return;
         }
         // The token is not even looked at for address-keyed categories: a token there changes nothing.
-        Optional<Principal> principal = declared.value().keyedByAddress() ? Optional.empty() : principal();
-        RateLimiter.Subject subject = limiter.subject(principal, caller.clientIp());
+        RateLimiter.Subject subject = declared.value().keyedByAddress()
+                ? limiter.subject(Optional.empty(), caller.clientIp()) : subject();
         current.set(subject, null);
         limiter.admit(subject, declared.value(), declared.counted()).ifPresent(s -> current.set(subject, s));
     }
 
-    private Optional<Principal> principal() {
+    /** The user, else the API key, else the client address. */
+    private RateLimiter.Subject subject() {
         try {
-            return caller.optional();
+            Optional<Principal> user = caller.optional();
+            Optional<Integration> key = caller.integration();
+            return key.isPresent() ? limiter.subject(key.get(), caller.clientIp()) : limiter.subject(user, caller.clientIp());
         } catch (WebApplicationException invalidToken) {
             // Counted by address; AuthorizationFilter (next) or the route answers the 401.
-            return Optional.empty();
+            return limiter.subject(Optional.empty(), caller.clientIp());
         }
     }
 

@@ -43,7 +43,7 @@ public final class RateLimitPolicies {
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
-    private static final Pattern TIER = Pattern.compile("[a-z0-9_]{1,32}");
+    private static final Pattern TIER = Pattern.compile("[A-Za-z0-9_]{1,32}");
 
     private final Duration window;
     private final Map<Category, Policy> categories;
@@ -140,14 +140,14 @@ public final class RateLimitPolicies {
         Map<String, Double> tiers = new LinkedHashMap<>();
         for (Map.Entry<String, Object> e : map(root.get("tiers"), "tiers").entrySet()) {
             if (!TIER.matcher(e.getKey()).matches()) {
-                throw new IllegalArgumentException("rate limits: tier name " + e.getKey() + " must match [a-z0-9_]{1,32}");
+                throw new IllegalArgumentException("rate limits: tier name " + e.getKey() + " must match [A-Za-z0-9_]{1,32}");
             }
             if (!(e.getValue() instanceof Number n) || n.doubleValue() <= 0 || n.doubleValue() > 1000) {
                 throw new IllegalArgumentException("rate limits: tiers." + e.getKey() + " must be a number in (0, 1000]");
             }
             tiers.put(e.getKey(), n.doubleValue());
         }
-        for (String required : new String[] {"anonymous", "user", "admin"}) {
+        for (String required : new String[] {"anonymous", "user", "admin", RateLimiter.API_KEY_TIER}) {
             if (!tiers.containsKey(required)) {
                 throw new IllegalArgumentException("rate limits: tiers." + required + " is missing");
             }

@@ -1,5 +1,6 @@
 package io.paddock.shared.ratelimit;
 
+import io.paddock.shared.auth.Integration;
 import io.paddock.shared.auth.Principal;
 import io.paddock.shared.db.Database;
 import io.paddock.shared.http.ServiceUnavailable;
@@ -33,16 +34,21 @@ public class RateLimiter {
     private static final Logger LOG = Logger.getLogger(RateLimiter.class);
 
     /**
-     * Who is counted: {@code user:<id>} when authenticated, else {@code ip:<address>}; and at which tier.
-     * The limit step builds it without the principal for a {@link Category#keyedByAddress()} category.
+     * Who is counted: {@code user:<id>} when authenticated, {@code apikey:<id>} for an API key, else
+     * {@code ip:<address>}; and at which tier. The limit step builds it without the principal for a
+     * {@link Category#keyedByAddress()} category.
      */
     public record Subject(String key, Optional<UUID> userId, Optional<String> ip, String tier,
             Map<Category, Double> multipliers) {
 
         public boolean isAddress() {
-            return ip.isPresent() && userId.isEmpty();
+            return key.startsWith(ADDRESS_PREFIX);
         }
     }
+
+    private static final String ADDRESS_PREFIX = "ip:";
+    /** The tier every API key is limited under (contract v1.1); rate-limits.yaml must define it. */
+    public static final String API_KEY_TIER = "apiKey";
 
     /** Over the limit: 429 with the standing's headers and Retry-After. */
     public static class QuotaExceeded extends RuntimeException {
@@ -99,7 +105,7 @@ public class RateLimiter {
     /** The subject of a request: the user when the token is valid, else the client address. */
     public Subject subject(Optional<Principal> principal, String clientIp) {
         if (principal.isEmpty()) {
-            return new Subject("ip:" + clientIp, Optional.empty(), Optional.of(clientIp), "anonymous", Map.of());
+            return new Subject(ADDRESS_PREFIX + clientIp, Optional.empty(), Optional.of(clientIp), "anonymous", Map.of());
         }
         UUID user = principal.get().userId();
         String tier = principal.get().hasRole("admin") ? "admin" : "user";
@@ -111,6 +117,14 @@ public class RateLimiter {
             multipliers = override.get().multipliers();
         }
         return new Subject("user:" + user, Optional.of(user), Optional.of(clientIp), tier, multipliers);
+    }
+
+    /**
+     * The subject of a request with a valid API key: the key, under its own tier. Overrides are per user and do not
+     * apply; a key that needs more gets it from the tier's multiplier (PADDOCK_RATE_LIMITS_POLICIES).
+     */
+    public Subject subject(Integration key, String clientIp) {
+        return new Subject("apikey:" + key.keyId(), Optional.empty(), Optional.of(clientIp), API_KEY_TIER, Map.of());
     }
 
     public int limit(Subject s, Category c) {
