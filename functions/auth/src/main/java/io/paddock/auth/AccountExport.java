@@ -5,12 +5,19 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.paddock.shared.db.Database;
 import io.paddock.shared.events.UsageEventRows;
+import io.paddock.shared.http.EntityTags;
 import io.paddock.shared.http.Timestamps;
+import io.paddock.shared.ids.Sha256;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.StreamingOutput;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -18,28 +25,31 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.util.List;
 import java.util.UUID;
+import org.jboss.logging.Logger;
 
 /**
  * {@code GET /v1/auth/me/export}: everything stored about the caller, as one JSON document written while the rows
  * are read. Each section is one query read through a server-side cursor ({@link #FETCH_SIZE} rows at a time) and
- * written with a Jackson {@link JsonGenerator} straight to the response, so a user with a million usage events
- * costs a few rows of memory, not a list of them. All sections come from one read-only REPEATABLE READ transaction:
- * one snapshot, so a post written meanwhile is in every section or in none.
+ * written with a Jackson {@link JsonGenerator}, so a user with a million usage events costs a few rows of memory,
+ * not a list of them. All sections come from one read-only REPEATABLE READ transaction: one snapshot, so a post
+ * written meanwhile is in every section or in none.
  *
  * <p>What it holds: the profile (never the password hash), the posts (soft-deleted ones too, with their targets),
  * the follows of users and entities, the blocks, the actions (likes, saves, hides, reports), the entities the
  * caller created, and the usage events as stored (meta already scrubbed at ingestion; read under row-level security
  * as the caller). Fields are the stored columns; times are RFC 3339 UTC with milliseconds.
  *
- * <p>Hazards: the status and headers are sent before the first row is read, so a store failure half-way cannot
- * become a 503: the document then ends early and is not valid JSON (a client must parse it whole). Each round
- * trip is bounded by the PostgreSQL socket timeout like every query. In Lambda the body is collected before the
- * answer goes (the HTTP adapter, and a synchronous answer is capped at 6 MB): there the server's output buffer holds
- * it, up to that cap, and sends it with a Content-Length (a chunked answer trips the adapter); the rows are still
- * never held as objects.
+ * <p>The route answers a {@link #spooled} copy: the document goes to a file of this container (owner-only, deleted
+ * once sent) while its SHA-256 is taken, and only then do the headers go. So the answer carries the strong
+ * {@code ETag} the contract asks of every GET (and a 304 for a matching {@code If-None-Match}) and a
+ * {@code Content-Length}, and a store failure half-way is still a 503 problem rather than a document cut short.
+ * Memory stays a few rows whatever the account holds; the file costs disk ({@code /tmp} in Lambda) for as long as the
+ * answer takes.
  */
 @ApplicationScoped
 public class AccountExport {
+
+    private static final Logger LOG = Logger.getLogger(AccountExport.class);
 
     static final int FETCH_SIZE = 500;
     static final String SNAPSHOT = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY";
@@ -71,34 +81,55 @@ public class AccountExport {
     }
 
     private final Database database;
-    /**
-     * The response stream is the server's to close, after the last byte; a document cut short by a failure must stay
-     * visibly broken, so closing the generator never writes the missing brackets for it; and the generator never
-     * flushes the server's stream itself, so the server's output buffer decides when bytes go (in Lambda: all at
-     * once, with a Content-Length, see the auth function's application.properties).
-     */
-    private final JsonFactory json = new JsonFactory().disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
-            .disable(JsonGenerator.Feature.AUTO_CLOSE_JSON_CONTENT)
-            .disable(JsonGenerator.Feature.FLUSH_PASSED_TO_STREAM);
+    /** The file's stream is {@link #spooled}'s to close; closing the generator flushes its buffer into it. */
+    private final JsonFactory json = new JsonFactory().disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
 
     public AccountExport(Database database) {
         this.database = database;
     }
 
-    /**
-     * The export of {@code userId} as a response body, written when the server sends it. A failure then can only
-     * end the document early (the status is out): it surfaces as the IOException the server expects of a body.
-     */
-    public StreamingOutput streamed(UUID userId) {
-        return out -> {
+    /** A written export: its file, strong tag and length. The route sends its {@link #body()} or, on a 304, closes it. */
+    public record Spooled(Path file, String etag, long length) implements AutoCloseable {
+
+        /** The file as a response body; the file is deleted once it is sent, or once sending failed. */
+        public StreamingOutput body() {
+            return out -> {
+                try {
+                    Files.copy(file, out);
+                } finally {
+                    close();
+                }
+            };
+        }
+
+        @Override
+        public void close() {
             try {
-                write(userId, out);
-            } catch (SQLException | NoAccount e) {
-                throw new IOException("export of " + userId + " cut short: " + e.getMessage(), e);
-            } catch (UncheckedIOException e) {
-                throw e.getCause(); // the client went away, or the server's stream failed
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                LOG.warnf("an export spool file could not be deleted: %s", e.getMessage());
             }
-        };
+        }
+    }
+
+    /**
+     * Writes the export of {@code userId} to a temporary file, hashing it on the way. {@link NoAccount} (and no file)
+     * when there is no live account; any failure deletes what was written.
+     */
+    public Spooled spooled(UUID userId) throws SQLException, NoAccount, IOException {
+        Path file = Files.createTempFile("paddock-export-", ".json"); // rw------- on POSIX: it is personal data
+        try {
+            MessageDigest sha256 = Sha256.newDigest();
+            try (OutputStream out = new DigestOutputStream(new BufferedOutputStream(Files.newOutputStream(file)), sha256)) {
+                write(userId, out);
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
+            }
+            return new Spooled(file, EntityTags.strongTagOfDigest(sha256.digest()), Files.size(file));
+        } catch (SQLException | NoAccount | IOException | RuntimeException e) {
+            Files.deleteIfExists(file);
+            throw e;
+        }
     }
 
     /**

@@ -5,6 +5,7 @@ import io.paddock.shared.auth.Caller;
 import io.paddock.shared.auth.Principal;
 import io.paddock.shared.auth.RecentSignIn;
 import io.paddock.shared.auth.SignedIn;
+import io.paddock.shared.http.EntityTags;
 import io.paddock.shared.idempotency.AnswerNeverKept;
 import io.paddock.shared.idempotency.ReplayedAfterRevocation;
 import io.paddock.shared.ratelimit.Category;
@@ -18,9 +19,11 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.io.IOException;
 import java.sql.SQLException;
 import java.util.Map;
 import java.util.Optional;
@@ -220,16 +223,29 @@ public class AuthResource {
     @SecurityRequirement(name = "bearer")
     @Operation(operationId = "exportMe", summary = "Everything stored about the caller",
             description = "Category read. The profile (no password hash), posts (deleted ones too, with their targets), "
-                    + "follows of users and entities, blocks, actions (like, save, hide, report), entities created and "
-                    + "usage events as stored, written as they are read. private, no-store; no ETag (it is streamed "
-                    + "and never kept, so there is nothing to revalidate). A store failure after the first byte ends "
-                    + "the document early: parse it whole.")
+                    + "follows of users and entities, blocks, actions (like, save, hide, report), entities created, "
+                    + "linked Apple and Google sign-ins and usage events as stored, from one snapshot. private, "
+                    + "no-store; written whole before it is sent, so it carries a strong ETag (304 for a matching "
+                    + "If-None-Match) and a Content-Length, and a store failure is a 503, never a document cut short.")
     @APIResponse(responseCode = "200", description = "The export",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ExportDocument.class)))
-    public Response exportMe() throws SQLException {
+    public Response exportMe(@Context HttpHeaders headers) throws SQLException, IOException {
         UUID userId = caller.principal().userId();
-        accounts.findById(userId).orElseThrow(Problems::accountGone);
-        return Response.ok(export.streamed(userId), MediaType.APPLICATION_JSON_TYPE)
+        AccountExport.Spooled spooled;
+        try {
+            spooled = export.spooled(userId);
+        } catch (AccountExport.NoAccount gone) {
+            throw Problems.accountGone();
+        }
+        Response.ResponseBuilder answer;
+        if (EntityTags.matches(headers.getHeaderString(HttpHeaders.IF_NONE_MATCH), spooled.etag())) {
+            spooled.close();
+            answer = Response.notModified();
+        } else {
+            answer = Response.ok(spooled.body(), MediaType.APPLICATION_JSON_TYPE)
+                    .header(HttpHeaders.CONTENT_LENGTH, spooled.length());
+        }
+        return answer.header(HttpHeaders.ETAG, spooled.etag())
                 .header(HttpHeaders.CACHE_CONTROL, "private, no-store")
                 .header(HttpHeaders.VARY, HttpHeaders.AUTHORIZATION)
                 .build();

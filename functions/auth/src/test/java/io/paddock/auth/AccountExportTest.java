@@ -4,7 +4,7 @@ import static io.paddock.auth.AuthApi.newIp;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,17 +14,21 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.paddock.embedded.PaddockStoresTestResource;
 import io.paddock.shared.db.Database;
+import io.paddock.shared.http.EntityTags;
 import io.paddock.shared.http.Timestamps;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.util.Iterator;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -75,7 +79,8 @@ class AccountExportTest {
         r.then().statusCode(200).contentType("application/json");
         // The Lambda adapter hands a comma-separated value on as separate header lines.
         assertEquals("private, no-store", String.join(", ", r.headers().getValues("Cache-Control")));
-        assertNull(r.header("ETag"), "streamed and never kept: no tag");
+        assertEquals(EntityTags.strongTag(r.asByteArray()), r.header("ETag"), "the strong tag of the bytes sent");
+        assertEquals(String.valueOf(r.asByteArray().length), r.header("Content-Length"));
         JsonNode export = JSON.readTree(r.asByteArray());
 
         assertFalse(r.asString().contains("argon2"), "never the password hash");
@@ -118,6 +123,39 @@ class AccountExportTest {
         }
         assertTrue(export.path("follows").path("users").isEmpty() && export.path("follows").path("entities").isEmpty());
         assertEquals(AccountExport.SECTIONS, iterable(export.fieldNames()));
+    }
+
+    @Test
+    void aMatchingIfNoneMatchIsA304UntilTheStoreChangesAndNoSpoolFileOutlivesTheAnswer() throws Exception {
+        AuthApi.Account me = AuthApi.register();
+        // Well past the server's 8 KB output buffer: the answer goes with its Content-Length, never chunked (in
+        // Lambda a chunked answer trips the HTTP adapter).
+        sql("INSERT INTO posts (id, author_id, body) SELECT gen_random_uuid(), ?, repeat('x', 200) FROM generate_series(1, 300)",
+                UUID.fromString(me.id()));
+        String ip = newIp();
+        Response first = given().header("X-Forwarded-For", ip).auth().oauth2(me.accessToken()).when().get("/v1/auth/me/export");
+        first.then().statusCode(200);
+        assertTrue(first.asByteArray().length > 64 * 1024, "a large export: " + first.asByteArray().length + " bytes");
+        assertEquals(String.valueOf(first.asByteArray().length), first.header("Content-Length"));
+        assertEquals(300, JSON.readTree(first.asByteArray()).path("posts").size());
+        String tag = first.header("ETag");
+
+        Response again = given().header("X-Forwarded-For", ip).header("If-None-Match", "W/" + tag)
+                .auth().oauth2(me.accessToken()).when().get("/v1/auth/me/export");
+        again.then().statusCode(304).header("ETag", tag);
+        assertEquals("private, no-store", String.join(", ", again.headers().getValues("Cache-Control")));
+        assertEquals(0, again.asByteArray().length);
+
+        sql("INSERT INTO posts (id, author_id, body) VALUES (?, ?, 'a new post')", UUID.randomUUID(), UUID.fromString(me.id()));
+        Response changed = given().header("X-Forwarded-For", ip).header("If-None-Match", tag)
+                .auth().oauth2(me.accessToken()).when().get("/v1/auth/me/export");
+        changed.then().statusCode(200);
+        assertNotEquals(tag, changed.header("ETag"));
+        assertTrue(changed.asString().contains("a new post"));
+        try (var spools = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            assertEquals(List.of(), spools.filter(f -> f.getFileName().toString().startsWith("paddock-export-")).toList(),
+                    "each spool file is deleted once its answer is sent or a 304 made it unneeded");
+        }
     }
 
     @Test

@@ -18,9 +18,9 @@ import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 /**
  * The contract's caching rules for every GET: a strong ETag (a hash of the exact body bytes, so it
  * changes whenever the body does), {@code If-None-Match} answered with 304 and no body, and a
- * {@code Cache-Control} on every response — {@code no-store} unless the resource chose otherwise. A streamed
- * answer ({@link StreamingOutput}: {@code GET /v1/auth/me/export}, {@code private, no-store}) is the one GET left
- * untagged: hashing it would mean holding the whole body before the first byte, which streaming exists to avoid.
+ * {@code Cache-Control} on every response — {@code no-store} unless the resource chose otherwise. A resource whose
+ * body is a {@link StreamingOutput} (the data export, spooled to a file) sets its own {@code ETag} and answers its own
+ * 304: this filter cannot hash bytes that are written only after the headers.
  */
 public class EntityTags {
 
@@ -43,8 +43,7 @@ public class EntityTags {
             return;
         }
         if (response.getEntity() instanceof StreamingOutput) {
-            // Written as it is read (the data export, no-store): the bytes do not exist before the headers go, and
-            // nothing may keep them to revalidate against. ProblemDocumentation.UNTAGGED declares it.
+            // Its bytes do not exist before the headers go: the resource tagged it (and answered a 304) itself.
             return;
         }
         String etag = response.getHeaderString(HttpHeaders.ETAG);
@@ -66,7 +65,11 @@ public class EntityTags {
     }
 
     public static String strongTag(byte[] body) {
-        byte[] digest = Sha256.digest(body);
+        return strongTagOfDigest(Sha256.digest(body));
+    }
+
+    /** {@link #strongTag} of a body whose SHA-256 was taken as it was written (the spooled data export). */
+    public static String strongTagOfDigest(byte[] digest) {
         return "\"" + Base64.getUrlEncoder().withoutPadding().encodeToString(digest).substring(0, 27) + "\"";
     }
 
@@ -98,7 +101,7 @@ public class EntityTags {
     }
 
     /** RFC 9110 §13.1.2: weak comparison, a list of tags or {@code *}. */
-    static boolean matches(String ifNoneMatch, String etag) {
+    public static boolean matches(String ifNoneMatch, String etag) {
         if (ifNoneMatch == null || ifNoneMatch.isBlank()) {
             return false;
         }

@@ -27,8 +27,8 @@ import org.eclipse.microprofile.openapi.models.security.SecurityScheme;
  * <ul>
  * <li>every route: 503 (a store it needs is down) with {@code Retry-After}, and {@code X-Request-Id},
  * {@code Cache-Control} and {@code Vary} on every answer;
- * <li>a GET: {@code ETag} on its 200, and 304 for a matching {@code If-None-Match} ({@code EntityTags} tags every GET
- * but the streamed, no-store data export, {@link #UNTAGGED});
+ * <li>a GET: {@code ETag} on its 200, and 304 for a matching {@code If-None-Match} ({@code EntityTags} tags every GET;
+ * the data export tags its spooled copy itself);
  * <li>security (a bearer token needed or optional): 401 with {@code WWW-Authenticate} (an invalid token is refused
  * even where none is needed); the 401 of login and refresh (a wrong password or refresh token) has none;
  * <li>the API-key scheme ({@code AuthorizationFilter}): every GET that needs no user accepts it (scope read) and the
@@ -63,11 +63,6 @@ public class ProblemDocumentation implements OASFilter {
     static final Set<String> KEPT_UNDER_AUTH = Set.of("DELETE /v1/auth/me");
     /** {@code @AnswerNeverKept} outside /v1/auth/: the creation of an API key answers with the key. */
     static final Set<String> NEVER_KEPT = Set.of("POST /v1/admin/api-keys");
-    /**
-     * GETs without ETag or 304: the data export is written as it is read and is {@code no-store} (contract), so its
-     * bytes cannot be hashed before they are sent and no cache may hold a copy to revalidate (EntityTags).
-     */
-    static final Set<String> UNTAGGED = Set.of("GET /v1/auth/me/export");
     private static final Set<PathItem.HttpMethod> MUTATIONS = Set.of(PathItem.HttpMethod.POST, PathItem.HttpMethod.PUT,
             PathItem.HttpMethod.PATCH, PathItem.HttpMethod.DELETE);
     private static final List<String> RATE_LIMIT_HEADERS = List.of("RateLimit-Policy", "RateLimit", "X-RateLimit-Limit",
@@ -137,7 +132,7 @@ public class ProblemDocumentation implements OASFilter {
         }
         boolean keyAccepted = operation.getSecurity().stream()
                 .anyMatch(r -> r.getSchemes() != null && r.getSchemes().containsKey("apiKey"));
-        boolean tagged = get && !UNTAGGED.contains(method + " " + path);
+        boolean tagged = get;
         boolean limited = !NOT_RATE_LIMITED.contains(method + " " + path);
         boolean counted = limited && !NOT_COUNTED.contains(method + " " + path);
         boolean secured = operation.getSecurity() != null && !operation.getSecurity().isEmpty();

@@ -36,7 +36,8 @@ public final class Sha256 {
         return hex(text.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static MessageDigest newDigest() {
+    /** A fresh SHA-256 digest, for hashing what is written as it is written (a digest is not thread-safe). */
+    public static MessageDigest newDigest() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
