@@ -4,8 +4,8 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSVerifier;
 import com.nimbusds.jose.crypto.RSASSASigner;
-import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
@@ -153,11 +153,12 @@ public class AccessTokens {
             throw new InvalidTokenException("algorithm " + jwt.getHeader().getAlgorithm() + " is not RS256");
         }
         String kid = jwt.getHeader().getKeyID();
-        RSAKey key = keys.verifying(kid)
-                .or(() -> Optional.ofNullable(primingKey.get()).filter(k -> k.getKeyID().equals(kid)))
+        JWSVerifier verifier = keys.verifier(kid)
+                .or(() -> Optional.ofNullable(primingKey.get()).filter(k -> k.getKeyID().equals(kid))
+                        .map(SigningKeys::verifierOf))
                 .orElseThrow(() -> new InvalidTokenException("unknown kid"));
         try {
-            if (!jwt.verify(new RSASSAVerifier(key))) {
+            if (!jwt.verify(verifier)) {
                 throw new InvalidTokenException("bad signature");
             }
         } catch (JOSEException e) {

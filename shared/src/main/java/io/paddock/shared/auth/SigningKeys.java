@@ -1,6 +1,8 @@
 package io.paddock.shared.auth;
 
 import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
@@ -22,10 +24,24 @@ public final class SigningKeys {
 
     private final Optional<RSAKey> current;
     private final Map<String, RSAKey> verifying;
+    /** One verifier per key, made once: making one parses the key's modulus, which no request should pay for. */
+    private final Map<String, JWSVerifier> verifiers;
 
     private SigningKeys(Optional<RSAKey> current, Map<String, RSAKey> verifying) {
         this.current = current;
         this.verifying = verifying;
+        Map<String, JWSVerifier> made = new LinkedHashMap<>();
+        verifying.forEach((kid, key) -> made.put(kid, verifierOf(key)));
+        this.verifiers = Map.copyOf(made);
+    }
+
+    /** A verifier of {@code key}'s signatures (stateless, so one serves every thread). */
+    static JWSVerifier verifierOf(RSAKey key) {
+        try {
+            return new RSASSAVerifier(key);
+        } catch (JOSEException e) {
+            throw new IllegalArgumentException("key " + key.getKeyID() + " cannot verify signatures: " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -88,8 +104,9 @@ public final class SigningKeys {
         return current;
     }
 
-    public Optional<RSAKey> verifying(String kid) {
-        return kid == null ? Optional.empty() : Optional.ofNullable(verifying.get(kid));
+    /** The verifier of the key {@code kid} names, made when the keys were read. */
+    public Optional<JWSVerifier> verifier(String kid) {
+        return kid == null ? Optional.empty() : Optional.ofNullable(verifiers.get(kid));
     }
 
     /** The public JWK set (current and previous keys) for GET /v1/auth/jwks.json. */
