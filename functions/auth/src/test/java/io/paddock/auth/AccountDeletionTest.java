@@ -28,10 +28,6 @@ import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -53,6 +49,9 @@ class AccountDeletionTest {
 
     @Inject
     Database database;
+
+    @Inject
+    DirectSql store;
 
     @Inject
     AccessTokens tokens;
@@ -161,38 +160,38 @@ class AccountDeletionTest {
         UUID entity = UUID.randomUUID();
         UUID post = UUID.randomUUID();
         UUID othersPost = UUID.randomUUID();
-        sql("INSERT INTO entities (id, kind, name, created_by) VALUES (?, 'team', 'Leavers', ?)", entity, id);
-        sql("INSERT INTO posts (id, author_id, body) VALUES (?, ?, 'mine')", post, id);
-        sql("INSERT INTO post_targets (post_id, entity_id) VALUES (?, ?)", post, entity);
-        sql("INSERT INTO posts (id, author_id, body) VALUES (?, ?, 'theirs')", othersPost, other);
-        sql("INSERT INTO post_targets (post_id, entity_id) VALUES (?, ?)", othersPost, entity);
-        sql("INSERT INTO post_actions (user_id, post_id, type) VALUES (?, ?, 'like'), (?, ?, 'hide')", id, othersPost, id, othersPost);
-        sql("INSERT INTO post_actions (user_id, post_id, type) VALUES (?, ?, 'like')", other, post);
-        sql("INSERT INTO user_follows (follower_id, followee_id) VALUES (?, ?), (?, ?)", id, other, other, id);
-        sql("INSERT INTO entity_follows (user_id, entity_id) VALUES (?, ?)", id, entity);
-        sql("INSERT INTO user_blocks (blocker_id, blocked_id) VALUES (?, ?), (?, ?)", id, other, other, id);
-        sql("INSERT INTO user_identities (provider, subject, user_id) VALUES ('google', ?, ?)", "leaving-" + id, id);
+        store.update("INSERT INTO entities (id, kind, name, created_by) VALUES (?, 'team', 'Leavers', ?)", entity, id);
+        store.update("INSERT INTO posts (id, author_id, body) VALUES (?, ?, 'mine')", post, id);
+        store.update("INSERT INTO post_targets (post_id, entity_id) VALUES (?, ?)", post, entity);
+        store.update("INSERT INTO posts (id, author_id, body) VALUES (?, ?, 'theirs')", othersPost, other);
+        store.update("INSERT INTO post_targets (post_id, entity_id) VALUES (?, ?)", othersPost, entity);
+        store.update("INSERT INTO post_actions (user_id, post_id, type) VALUES (?, ?, 'like'), (?, ?, 'hide')", id, othersPost, id, othersPost);
+        store.update("INSERT INTO post_actions (user_id, post_id, type) VALUES (?, ?, 'like')", other, post);
+        store.update("INSERT INTO user_follows (follower_id, followee_id) VALUES (?, ?), (?, ?)", id, other, other, id);
+        store.update("INSERT INTO entity_follows (user_id, entity_id) VALUES (?, ?)", id, entity);
+        store.update("INSERT INTO user_blocks (blocker_id, blocked_id) VALUES (?, ?), (?, ?)", id, other, other, id);
+        store.update("INSERT INTO user_identities (provider, subject, user_id) VALUES ('google', ?, ?)", "leaving-" + id, id);
         UUID event = UUID.randomUUID();
-        sqlAsAdmin("INSERT INTO usage_events (event_id, user_id, type, item_id, occurred_at) VALUES (?, ?, 'click', 'post:x', now())",
+        store.updateAsAdmin("INSERT INTO usage_events (event_id, user_id, type, item_id, occurred_at) VALUES (?, ?, 'click', 'post:x', now())",
                 event, id);
-        sqlAsAdmin("INSERT INTO usage_event_ids (actor, event_id) VALUES (?::text, ?)", id, event);
+        store.updateAsAdmin("INSERT INTO usage_event_ids (actor, event_id) VALUES (?::text, ?)", id, event);
 
         deleteMe(leaving.accessToken()).then().statusCode(204);
 
-        assertEquals(0, count("SELECT count(*) FROM posts WHERE author_id = ?", id));
-        assertEquals(0, count("SELECT count(*) FROM post_targets WHERE post_id = ?", post));
-        assertEquals(0, count("SELECT count(*) FROM post_actions WHERE user_id = ? OR post_id = ?", id, post));
-        assertEquals(0, count("SELECT count(*) FROM user_follows WHERE follower_id = ? OR followee_id = ?", id, id));
-        assertEquals(0, count("SELECT count(*) FROM entity_follows WHERE user_id = ?", id));
-        assertEquals(0, count("SELECT count(*) FROM user_blocks WHERE blocker_id = ? OR blocked_id = ?", id, id));
-        assertEquals(0, count("SELECT count(*) FROM user_identities WHERE user_id = ?", id));
-        assertEquals(0, countAsAdmin("SELECT count(*) FROM usage_events WHERE user_id = ?", id));
-        assertEquals(0, countAsAdmin("SELECT count(*) FROM usage_event_ids WHERE actor = ?::text", id));
+        assertEquals(0, store.count("SELECT count(*) FROM posts WHERE author_id = ?", id));
+        assertEquals(0, store.count("SELECT count(*) FROM post_targets WHERE post_id = ?", post));
+        assertEquals(0, store.count("SELECT count(*) FROM post_actions WHERE user_id = ? OR post_id = ?", id, post));
+        assertEquals(0, store.count("SELECT count(*) FROM user_follows WHERE follower_id = ? OR followee_id = ?", id, id));
+        assertEquals(0, store.count("SELECT count(*) FROM entity_follows WHERE user_id = ?", id));
+        assertEquals(0, store.count("SELECT count(*) FROM user_blocks WHERE blocker_id = ? OR blocked_id = ?", id, id));
+        assertEquals(0, store.count("SELECT count(*) FROM user_identities WHERE user_id = ?", id));
+        assertEquals(0, store.countAsAdmin("SELECT count(*) FROM usage_events WHERE user_id = ?", id));
+        assertEquals(0, store.countAsAdmin("SELECT count(*) FROM usage_event_ids WHERE actor = ?::text", id));
         // The entity stays for the others' post that targets it, no longer naming its creator.
-        assertEquals(1, count("SELECT count(*) FROM entities WHERE id = ? AND created_by IS NULL", entity));
-        assertEquals(1, count("SELECT count(*) FROM post_targets WHERE post_id = ?", othersPost));
+        assertEquals(1, store.count("SELECT count(*) FROM entities WHERE id = ? AND created_by IS NULL", entity));
+        assertEquals(1, store.count("SELECT count(*) FROM post_targets WHERE post_id = ?", othersPost));
         // The row stays as a reservation: no display name, no usable hash, released after the grace (30 days).
-        assertEquals(1, count("SELECT count(*) FROM users WHERE id = ? AND deleted_at IS NOT NULL AND display_name IS NULL "
+        assertEquals(1, store.count("SELECT count(*) FROM users WHERE id = ? AND deleted_at IS NOT NULL AND display_name IS NULL "
                 + "AND password_hash = '!deleted' AND released_at BETWEEN deleted_at + interval '29 days 23 hours' "
                 + "AND deleted_at + interval '30 days 1 hour'", id));
         post(newIp(), "/v1/auth/register", json("email", AuthApi.newHandle() + "@example.com", "password", AuthApi.STRONG_PASSWORD,
@@ -209,10 +208,10 @@ class AccountDeletionTest {
         UUID id = UUID.fromString(leaving.id());
         UUID entity = UUID.randomUUID();
         UUID post = UUID.randomUUID();
-        sql("INSERT INTO entities (id, kind, name) VALUES (?, 'team', 'Cached')", entity);
-        sql("INSERT INTO posts (id, author_id, body) VALUES (?, ?, 'cached')", post, id);
-        sql("INSERT INTO post_targets (post_id, entity_id) VALUES (?, ?)", post, entity);
-        sql("INSERT INTO user_follows (follower_id, followee_id) VALUES (?, ?)", UUID.fromString(follower.id()), id);
+        store.update("INSERT INTO entities (id, kind, name) VALUES (?, 'team', 'Cached')", entity);
+        store.update("INSERT INTO posts (id, author_id, body) VALUES (?, ?, 'cached')", post, id);
+        store.update("INSERT INTO post_targets (post_id, entity_id) VALUES (?, ?)", post, entity);
+        store.update("INSERT INTO user_follows (follower_id, followee_id) VALUES (?, ?)", UUID.fromString(follower.id()), id);
         List<String> audiences = List.of(FeedAudiences.profile(id), FeedAudiences.entity(entity),
                 FeedAudiences.home(UUID.fromString(follower.id())), FeedAudiences.home(id));
         for (String audience : audiences) {
@@ -232,7 +231,7 @@ class AccountDeletionTest {
         AuthApi.Account account = AuthApi.register();
         UUID id = UUID.fromString(account.id());
         // As if the first call committed its transaction and then failed on DynamoDB or Redis (a 503).
-        sql("UPDATE users SET deleted_at = now() - interval '1 minute', released_at = now() + interval '1 day' WHERE id = ?", id);
+        store.update("UPDATE users SET deleted_at = now() - interval '1 minute', released_at = now() + interval '1 day' WHERE id = ?", id);
         me(account.accessToken()).then().statusCode(401); // the account is gone for every read already
 
         deleteMe(account.accessToken()).then().statusCode(204);
@@ -240,7 +239,7 @@ class AccountDeletionTest {
         refresh(newIp(), account.refreshToken()).then().statusCode(401);
         deleteMe(account.accessToken()).then().statusCode(401);
         // The first call's times stay: a repeat does not push the release further away.
-        assertEquals(1, count("SELECT count(*) FROM users WHERE id = ? AND released_at < now() + interval '2 days'", id));
+        assertEquals(1, store.count("SELECT count(*) FROM users WHERE id = ? AND released_at < now() + interval '2 days'", id));
     }
 
     @Test
@@ -251,8 +250,8 @@ class AccountDeletionTest {
         assertTrue(deletion.delete(id, actor, java.util.Optional.empty()));
         assertTrue(deletion.delete(id, actor, java.util.Optional.empty()), "the reserved row is still there");
         assertTrue(!deletion.delete(UUID.randomUUID(), actor, java.util.Optional.empty()), "no row: nothing to delete");
-        assertEquals(1, count("SELECT count(*) FROM audit_events WHERE action = 'account.deleted' AND target_id = ?", id.toString()));
-        assertEquals(1, count("SELECT count(*) FROM audit_events WHERE action = 'account.deleted' AND target_id = ? "
+        assertEquals(1, store.count("SELECT count(*) FROM audit_events WHERE action = 'account.deleted' AND target_id = ?", id.toString()));
+        assertEquals(1, store.count("SELECT count(*) FROM audit_events WHERE action = 'account.deleted' AND target_id = ? "
                 + "AND actor_id = ?::uuid AND details->>'by' = 'admin'", id.toString(), actor.toString()));
     }
 
@@ -260,7 +259,7 @@ class AccountDeletionTest {
     void anAccountDeletedByItsOwnerLeavesOneAuditRowWithTheOwnerAsActor() throws Exception {
         AuthApi.Account account = AuthApi.register();
         deleteMe(account.accessToken()).then().statusCode(204);
-        assertEquals(1, count("SELECT count(*) FROM audit_events WHERE action = 'account.deleted' AND target_id = ? "
+        assertEquals(1, store.count("SELECT count(*) FROM audit_events WHERE action = 'account.deleted' AND target_id = ? "
                 + "AND actor_id = ?::uuid AND details->>'by' = 'owner' AND request_id IS NOT NULL", account.id(), account.id()));
     }
 
@@ -315,60 +314,5 @@ class AccountDeletionTest {
 
     static JsonNode claims(String jwt) throws Exception {
         return JSON.readTree(new String(Base64.getUrlDecoder().decode(jwt.split("\\.")[1]), StandardCharsets.UTF_8));
-    }
-
-    private void sql(String statement, Object... values) throws SQLException {
-        try (Connection c = database.dataSource().getConnection(); PreparedStatement s = c.prepareStatement(statement)) {
-            bind(s, values);
-            s.executeUpdate();
-        }
-    }
-
-    private void sqlAsAdmin(String statement, Object... values) throws SQLException {
-        try (Connection c = database.dataSource().getConnection()) {
-            c.setAutoCommit(false);
-            try (PreparedStatement admin = c.prepareStatement("SELECT set_config('app.role', 'admin', true)");
-                    PreparedStatement s = c.prepareStatement(statement)) {
-                admin.execute();
-                bind(s, values);
-                s.executeUpdate();
-            }
-            c.commit();
-            c.setAutoCommit(true);
-        }
-    }
-
-    private long count(String query, Object... values) throws SQLException {
-        try (Connection c = database.dataSource().getConnection(); PreparedStatement s = c.prepareStatement(query)) {
-            bind(s, values);
-            try (ResultSet rs = s.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
-    }
-
-    private long countAsAdmin(String query, Object... values) throws SQLException {
-        try (Connection c = database.dataSource().getConnection()) {
-            c.setAutoCommit(false);
-            try (PreparedStatement admin = c.prepareStatement("SELECT set_config('app.role', 'admin', true)");
-                    PreparedStatement s = c.prepareStatement(query)) {
-                admin.execute();
-                bind(s, values);
-                try (ResultSet rs = s.executeQuery()) {
-                    rs.next();
-                    return rs.getLong(1);
-                }
-            } finally {
-                c.commit();
-                c.setAutoCommit(true);
-            }
-        }
-    }
-
-    private static void bind(PreparedStatement s, Object... values) throws SQLException {
-        for (int i = 0; i < values.length; i++) {
-            s.setObject(i + 1, values[i]);
-        }
     }
 }

@@ -46,6 +46,9 @@ class AccountExportTest {
     @Inject
     Database database;
 
+    @Inject
+    DirectSql store;
+
     @Test
     void theExportHoldsExactlyTheCallersRowsAsTheStoreHoldsThem() throws Exception {
         AuthApi.Account me = AuthApi.register();
@@ -56,19 +59,19 @@ class AccountExportTest {
         UUID mine = UUID.randomUUID();
         UUID gone = UUID.randomUUID();
         UUID theirs = UUID.randomUUID();
-        sql("INSERT INTO entities (id, kind, name, created_by) VALUES (?, 'team', 'Export FC', ?)", entity, id);
-        sql("INSERT INTO posts (id, author_id, body) VALUES (?, ?, 'kept')", mine, id);
-        sql("INSERT INTO post_targets (post_id, entity_id) VALUES (?, ?)", mine, entity);
-        sql("INSERT INTO posts (id, author_id, body, deleted_at) VALUES (?, ?, 'deleted, still stored', now())", gone, id);
-        sql("INSERT INTO posts (id, author_id, body) VALUES (?, ?, 'not mine')", theirs, otherId);
-        sql("INSERT INTO post_actions (user_id, post_id, type) VALUES (?, ?, 'like'), (?, ?, 'hide')", id, theirs, id, theirs);
-        sql("INSERT INTO post_actions (user_id, post_id, type) VALUES (?, ?, 'save')", otherId, mine);
-        sql("INSERT INTO user_follows (follower_id, followee_id) VALUES (?, ?), (?, ?)", id, otherId, otherId, id);
-        sql("INSERT INTO entity_follows (user_id, entity_id) VALUES (?, ?)", id, entity);
-        sql("INSERT INTO user_blocks (blocker_id, blocked_id) VALUES (?, ?)", id, otherId);
-        sql("INSERT INTO user_identities (provider, subject, user_id) VALUES ('apple', ?, ?), ('google', ?, ?)",
+        store.update("INSERT INTO entities (id, kind, name, created_by) VALUES (?, 'team', 'Export FC', ?)", entity, id);
+        store.update("INSERT INTO posts (id, author_id, body) VALUES (?, ?, 'kept')", mine, id);
+        store.update("INSERT INTO post_targets (post_id, entity_id) VALUES (?, ?)", mine, entity);
+        store.update("INSERT INTO posts (id, author_id, body, deleted_at) VALUES (?, ?, 'deleted, still stored', now())", gone, id);
+        store.update("INSERT INTO posts (id, author_id, body) VALUES (?, ?, 'not mine')", theirs, otherId);
+        store.update("INSERT INTO post_actions (user_id, post_id, type) VALUES (?, ?, 'like'), (?, ?, 'hide')", id, theirs, id, theirs);
+        store.update("INSERT INTO post_actions (user_id, post_id, type) VALUES (?, ?, 'save')", otherId, mine);
+        store.update("INSERT INTO user_follows (follower_id, followee_id) VALUES (?, ?), (?, ?)", id, otherId, otherId, id);
+        store.update("INSERT INTO entity_follows (user_id, entity_id) VALUES (?, ?)", id, entity);
+        store.update("INSERT INTO user_blocks (blocker_id, blocked_id) VALUES (?, ?)", id, otherId);
+        store.update("INSERT INTO user_identities (provider, subject, user_id) VALUES ('apple', ?, ?), ('google', ?, ?)",
                 "apple-" + id, id, "google-" + otherId, otherId);
-        sqlAsAdmin("INSERT INTO usage_events (event_id, user_id, type, item_id, surface, occurred_at, meta, served) "
+        store.updateAsAdmin("INSERT INTO usage_events (event_id, user_id, type, item_id, surface, occurred_at, meta, served) "
                 + "VALUES (?, ?, 'impression', 'post:1', 'home', now(), '{\"position\": 3}', true), "
                 + "(?, ?, 'click', 'post:1', 'home', now(), NULL, NULL), "
                 + "(?, ?, 'click', 'post:2', 'home', now(), NULL, NULL)", UUID.randomUUID(), id, UUID.randomUUID(), id,
@@ -130,7 +133,7 @@ class AccountExportTest {
         AuthApi.Account me = AuthApi.register();
         // Well past the server's 8 KB output buffer: the answer goes with its Content-Length, never chunked (in
         // Lambda a chunked answer trips the HTTP adapter).
-        sql("INSERT INTO posts (id, author_id, body) SELECT gen_random_uuid(), ?, repeat('x', 200) FROM generate_series(1, 300)",
+        store.update("INSERT INTO posts (id, author_id, body) SELECT gen_random_uuid(), ?, repeat('x', 200) FROM generate_series(1, 300)",
                 UUID.fromString(me.id()));
         String ip = newIp();
         Response first = given().header("X-Forwarded-For", ip).auth().oauth2(me.accessToken()).when().get("/v1/auth/me/export");
@@ -146,7 +149,7 @@ class AccountExportTest {
         assertEquals("private, no-store", String.join(", ", again.headers().getValues("Cache-Control")));
         assertEquals(0, again.asByteArray().length);
 
-        sql("INSERT INTO posts (id, author_id, body) VALUES (?, ?, 'a new post')", UUID.randomUUID(), UUID.fromString(me.id()));
+        store.update("INSERT INTO posts (id, author_id, body) VALUES (?, ?, 'a new post')", UUID.randomUUID(), UUID.fromString(me.id()));
         Response changed = given().header("X-Forwarded-For", ip).header("If-None-Match", tag)
                 .auth().oauth2(me.accessToken()).when().get("/v1/auth/me/export");
         changed.then().statusCode(200);
@@ -226,31 +229,6 @@ class AccountExportTest {
             }
         }
         return rows;
-    }
-
-    private void sql(String statement, Object... values) throws SQLException {
-        try (Connection c = database.dataSource().getConnection(); PreparedStatement s = c.prepareStatement(statement)) {
-            for (int i = 0; i < values.length; i++) {
-                s.setObject(i + 1, values[i]);
-            }
-            s.executeUpdate();
-        }
-    }
-
-    private void sqlAsAdmin(String statement, Object... values) throws SQLException {
-        try (Connection c = database.dataSource().getConnection()) {
-            c.setAutoCommit(false);
-            try (PreparedStatement admin = c.prepareStatement("SELECT set_config('app.role', 'admin', true)");
-                    PreparedStatement s = c.prepareStatement(statement)) {
-                admin.execute();
-                for (int i = 0; i < values.length; i++) {
-                    s.setObject(i + 1, values[i]);
-                }
-                s.executeUpdate();
-            }
-            c.commit();
-            c.setAutoCommit(true);
-        }
     }
 
     private static java.util.List<String> iterable(Iterator<String> names) {

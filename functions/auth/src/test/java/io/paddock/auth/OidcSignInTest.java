@@ -27,7 +27,6 @@ import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
@@ -53,6 +52,9 @@ class OidcSignInTest {
     @Inject
     Database database;
 
+    @Inject
+    DirectSql store;
+
     final StandInIdentityProvider google = StandInProvidersTestResource.google();
     final StandInIdentityProvider apple = StandInProvidersTestResource.apple();
 
@@ -74,8 +76,8 @@ class OidcSignInTest {
         // Later tokens need not carry the address: the identity is linked.
         signIn("google", google.sign(google.claims(subject, again)), again).then().statusCode(200)
                 .body("user.id", equalTo(userId));
-        assertEquals(1, count("SELECT count(*) FROM user_identities WHERE provider = 'google' AND subject = ?", subject));
-        assertEquals(0, count("SELECT count(*) FROM users WHERE id = ?::uuid AND password_hash IS NOT NULL", userId));
+        assertEquals(1, store.count("SELECT count(*) FROM user_identities WHERE provider = 'google' AND subject = ?", subject));
+        assertEquals(0, store.count("SELECT count(*) FROM users WHERE id = ?::uuid AND password_hash IS NOT NULL", userId));
     }
 
     @Test
@@ -107,8 +109,8 @@ class OidcSignInTest {
         assertRefused(google.hs256(good), nonce, "algorithm HS256");
         assertRefused(google.sign(good), newNonce(), "nonce does not match");
         assertRefused(google.sign(verified(google.claims(subject, null), email)), nonce, "no nonce");
-        assertEquals(0, count("SELECT count(*) FROM users WHERE lower(email) = lower(?)", email));
-        assertEquals(0, count("SELECT count(*) FROM user_identities WHERE subject = ?", subject));
+        assertEquals(0, store.count("SELECT count(*) FROM users WHERE lower(email) = lower(?)", email));
+        assertEquals(0, store.count("SELECT count(*) FROM user_identities WHERE subject = ?", subject));
         // None of them spent the nonce: the good token still signs in.
         signIn("google", google.sign(good), nonce).then().statusCode(201);
     }
@@ -122,7 +124,7 @@ class OidcSignInTest {
         assertRefused(token, nonce, "already signed in");
         assertRefused(google.sign(google.claims(subject, nonce)), nonce, "already signed in");
         assertEquals(1, signInRows(userId).size(), "refused replays leave no sign-in row");
-        assertEquals(1, count("SELECT count(*) FROM used_oidc_nonces WHERE provider = 'google' AND nonce_hash = ? "
+        assertEquals(1, store.count("SELECT count(*) FROM used_oidc_nonces WHERE provider = 'google' AND nonce_hash = ? "
                 + "AND expires_at > now()", OidcProvider.sha256(nonce)));
     }
 
@@ -134,7 +136,7 @@ class OidcSignInTest {
         // Registered as handle@Example.COM: the address matches whatever the case of its domain.
         signIn("google", google.sign(verified(google.claims(subject, nonce), account.handle() + "@EXAMPLE.com")), nonce)
                 .then().statusCode(200).body("user.id", equalTo(account.id())).body("user.handle", equalTo(account.handle()));
-        assertEquals(1, count("SELECT count(*) FROM user_identities WHERE subject = ? AND user_id = ?::uuid", subject,
+        assertEquals(1, store.count("SELECT count(*) FROM user_identities WHERE subject = ? AND user_id = ?::uuid", subject,
                 account.id()));
         login(newIp(), account.email(), account.password()).then().statusCode(200);
         List<JsonNode> rows = signInRows(account.id());
@@ -151,7 +153,7 @@ class OidcSignInTest {
                 .claim("email_verified", false);
         signIn("google", google.sign(unverified), nonce).then().statusCode(409).contentType(PROBLEM)
                 .body("detail", containsString("sign in with the password first"));
-        assertEquals(0, count("SELECT count(*) FROM user_identities WHERE subject = ?", subject));
+        assertEquals(0, store.count("SELECT count(*) FROM user_identities WHERE subject = ?", subject));
         assertEquals(1, signInRows(account.id()).size(), "only the registration's");
         // "email_verified" absent is not verified either.
         String other = newNonce();
@@ -189,7 +191,7 @@ class OidcSignInTest {
         session.then().statusCode(201);
         given().header("X-Forwarded-For", newIp()).auth().oauth2(session.path("accessToken")).when()
                 .delete("/v1/auth/me").then().statusCode(204);
-        assertEquals(0, count("SELECT count(*) FROM user_identities WHERE subject = ?", subject));
+        assertEquals(0, store.count("SELECT count(*) FROM user_identities WHERE subject = ?", subject));
         String again = newNonce();
         signIn("google", google.sign(verified(google.claims(subject, again), email)), again).then().statusCode(409)
                 .contentType(PROBLEM).body("detail", containsString("deleted"));
@@ -203,7 +205,7 @@ class OidcSignInTest {
                 .then().statusCode(201).extract().path("user.id");
         List<JsonNode> rows = signInRows(userId);
         assertEquals(List.of(JSON.readTree("{\"method\":\"oidc\",\"provider\":\"google\",\"account\":\"created\"}")), rows);
-        assertEquals(0, count("SELECT count(*) FROM audit_events WHERE details::text LIKE ?", "%" + email + "%"));
+        assertEquals(0, store.count("SELECT count(*) FROM audit_events WHERE details::text LIKE ?", "%" + email + "%"));
     }
 
     @Test
@@ -259,15 +261,4 @@ class OidcSignInTest {
         return rows;
     }
 
-    private long count(String query, Object... values) throws SQLException {
-        try (Connection c = database.dataSource().getConnection(); PreparedStatement s = c.prepareStatement(query)) {
-            for (int i = 0; i < values.length; i++) {
-                s.setObject(i + 1, values[i]);
-            }
-            try (ResultSet rs = s.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
-    }
 }
