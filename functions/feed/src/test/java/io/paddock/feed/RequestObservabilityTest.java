@@ -86,32 +86,10 @@ class RequestObservabilityTest {
     void theRequestLogLineCarriesPowertoolsFieldsAtTopLevelAndNeverTheToken() throws Exception {
         FeedFixture f = new FeedFixture(database, tokens);
         TestUser author = f.user();
-        Formatter console = consoleFormatter();
-        List<String> lines = new CopyOnWriteArrayList<>();
-        Handler tap = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                lines.add(console.format(record));
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        Logger access = LogContext.getLogContext().getLogger("io.paddock.access");
-        access.addHandler(tap);
-        try {
-            as(author).header("X-Request-Id", "obs-test-0001").contentType("application/json")
-                    .body("{\"body\":\"observed at " + Instant.now() + "\"}")
-                    .post("/v1/posts").then().statusCode(201);
-            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> lines.stream().anyMatch(l -> l.contains("obs-test-0001")));
-        } finally {
-            access.removeHandler(tap);
-        }
+        List<String> lines = linesLoggedUntil("obs-test-0001", "io.paddock.access", () ->
+                as(author).header("X-Request-Id", "obs-test-0001").contentType("application/json")
+                        .body("{\"body\":\"observed at " + Instant.now() + "\"}")
+                        .post("/v1/posts").then().statusCode(201));
         String raw = lines.stream().filter(l -> l.contains("obs-test-0001")).findFirst().orElseThrow();
         JsonNode line = JSON.readTree(raw);
         assertEquals("INFO", line.get("level").asText());
@@ -134,6 +112,28 @@ class RequestObservabilityTest {
         FeedFixture f = new FeedFixture(database, tokens);
         TestUser author = f.user();
         TestApiKeys.TestApiKey key = new TestApiKeys(database.dataSource(), issued).withScopes(ApiKeyScope.READ);
+        // Every logger, not only the request log: the key must reach no line at all.
+        List<String> lines = linesLoggedUntil("obs-key-0002", "", () -> {
+            FeedFixture.client().header("Authorization", key.authorization()).header("X-Request-Id", "obs-key-0001")
+                    .get("/v1/feed/users/" + author.handle()).then().statusCode(200);
+            FeedFixture.client().header("Authorization", key.authorization()).header("X-Request-Id", "obs-key-0002")
+                    .body("{\"body\":\"refused\"}").post("/v1/posts").then().statusCode(403);
+        });
+        JsonNode line = JSON.readTree(lines.stream().filter(l -> l.contains("obs-key-0001")).findFirst().orElseThrow());
+        assertEquals(key.id().toString(), line.get("api_key_id").asText());
+        assertFalse(line.has("user_id"), "a key is not a user");
+        for (String l : lines) {
+            assertFalse(l.contains(key.key()), "never the key: " + l);
+            assertFalse(l.contains(key.key().substring(4, 24)), "nor a part of it: " + l);
+        }
+    }
+
+    /**
+     * The lines {@code logger} (and the loggers below it; "" is every logger) writes while {@code requests} run, as the
+     * console handler formats them, collected until one names {@code requestId} (the request log is written after
+     * the answer has gone).
+     */
+    private static List<String> linesLoggedUntil(String requestId, String logger, Runnable requests) {
         Formatter console = consoleFormatter();
         List<String> lines = new CopyOnWriteArrayList<>();
         Handler tap = new Handler() {
@@ -150,25 +150,15 @@ class RequestObservabilityTest {
             public void close() {
             }
         };
-        // Every logger, not only the request log: the key must reach no line at all.
-        Logger root = LogContext.getLogContext().getLogger("");
-        root.addHandler(tap);
+        Logger tapped = LogContext.getLogContext().getLogger(logger);
+        tapped.addHandler(tap);
         try {
-            FeedFixture.client().header("Authorization", key.authorization()).header("X-Request-Id", "obs-key-0001")
-                    .get("/v1/feed/users/" + author.handle()).then().statusCode(200);
-            FeedFixture.client().header("Authorization", key.authorization()).header("X-Request-Id", "obs-key-0002")
-                    .body("{\"body\":\"refused\"}").post("/v1/posts").then().statusCode(403);
-            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> lines.stream().anyMatch(l -> l.contains("obs-key-0002")));
+            requests.run();
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> lines.stream().anyMatch(l -> l.contains(requestId)));
         } finally {
-            root.removeHandler(tap);
+            tapped.removeHandler(tap);
         }
-        JsonNode line = JSON.readTree(lines.stream().filter(l -> l.contains("obs-key-0001")).findFirst().orElseThrow());
-        assertEquals(key.id().toString(), line.get("api_key_id").asText());
-        assertFalse(line.has("user_id"), "a key is not a user");
-        for (String l : lines) {
-            assertFalse(l.contains(key.key()), "never the key: " + l);
-            assertFalse(l.contains(key.key().substring(4, 24)), "nor a part of it: " + l);
-        }
+        return lines;
     }
 
     /** The formatter Quarkus' console handler writes with (JSON, flattened by LogFields). */
