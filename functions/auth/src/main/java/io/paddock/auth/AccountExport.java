@@ -14,7 +14,9 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
@@ -23,6 +25,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.jboss.logging.Logger;
@@ -44,7 +48,9 @@ import org.jboss.logging.Logger;
  * {@code ETag} the contract asks of every GET (and a 304 for a matching {@code If-None-Match}) and a
  * {@code Content-Length}, and a store failure half-way is still a 503 problem rather than a document cut short.
  * Memory stays a few rows whatever the account holds; the file costs disk ({@code /tmp} in Lambda) for as long as the
- * answer takes.
+ * answer takes. Should the server drop an answer without ever asking for its body, the file would stay: each export
+ * first deletes spool files older than {@link #ABANDONED_AFTER}, so what is left behind is bounded by one container's
+ * exports of a quarter of an hour.
  */
 @ApplicationScoped
 public class AccountExport {
@@ -52,6 +58,9 @@ public class AccountExport {
     private static final Logger LOG = Logger.getLogger(AccountExport.class);
 
     static final int FETCH_SIZE = 500;
+    static final String SPOOL_PREFIX = "paddock-export-";
+    /** Far beyond any answer's time (a Lambda invocation ends within 15 min), so only an abandoned file is this old. */
+    static final Duration ABANDONED_AFTER = Duration.ofMinutes(15);
     static final String SNAPSHOT = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY";
     static final String PROFILE = "SELECT id, email, handle, display_name, role, created_at, updated_at FROM users "
             + "WHERE id = ? AND deleted_at IS NULL";
@@ -117,7 +126,8 @@ public class AccountExport {
      * when there is no live account; any failure deletes what was written.
      */
     public Spooled spooled(UUID userId) throws SQLException, NoAccount, IOException {
-        Path file = Files.createTempFile("paddock-export-", ".json"); // rw------- on POSIX: it is personal data
+        Path file = Files.createTempFile(SPOOL_PREFIX, ".json"); // rw------- on POSIX: it is personal data
+        deleteAbandonedSpools(file.getParent(), Instant.now().minus(ABANDONED_AFTER));
         try {
             MessageDigest sha256 = Sha256.newDigest();
             try (OutputStream out = new DigestOutputStream(new BufferedOutputStream(Files.newOutputStream(file)), sha256)) {
@@ -129,6 +139,23 @@ public class AccountExport {
         } catch (SQLException | NoAccount | IOException | RuntimeException e) {
             Files.deleteIfExists(file);
             throw e;
+        }
+    }
+
+    /** Deletes the spool files in {@code directory} last written before {@code cutoff}; a failure only logs. */
+    static void deleteAbandonedSpools(Path directory, Instant cutoff) {
+        try (DirectoryStream<Path> spools = Files.newDirectoryStream(directory, SPOOL_PREFIX + "*.json")) {
+            for (Path spool : spools) {
+                try {
+                    if (Files.getLastModifiedTime(spool).toInstant().isBefore(cutoff) && Files.deleteIfExists(spool)) {
+                        LOG.warnf("deleted an export spool file whose answer never sent it: %s", spool.getFileName());
+                    }
+                } catch (NoSuchFileException sentMeanwhile) {
+                    // its own answer deleted it between the listing and the check
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warnf("abandoned export spool files could not be swept: %s", e.getMessage());
         }
     }
 

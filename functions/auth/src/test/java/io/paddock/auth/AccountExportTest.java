@@ -22,11 +22,13 @@ import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.Iterator;
 import java.util.List;
 import java.util.UUID;
@@ -158,6 +160,36 @@ class AccountExportTest {
         try (var spools = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
             assertEquals(List.of(), spools.filter(f -> f.getFileName().toString().startsWith("paddock-export-")).toList(),
                     "each spool file is deleted once its answer is sent or a 304 made it unneeded");
+        }
+    }
+
+    @Test
+    void anExportDeletesSpoolFilesThatAnAbandonedAnswerLeftBehind() throws Exception {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        Path abandoned = Files.createTempFile(tmp, AccountExport.SPOOL_PREFIX, ".json");
+        Files.setLastModifiedTime(abandoned, FileTime.from(Instant.now().minus(AccountExport.ABANDONED_AFTER).minusSeconds(60)));
+        AuthApi.Account me = AuthApi.register();
+        given().header("X-Forwarded-For", newIp()).auth().oauth2(me.accessToken()).when().get("/v1/auth/me/export")
+                .then().statusCode(200);
+        assertFalse(Files.exists(abandoned), "a spool file older than any answer is swept by the next export");
+    }
+
+    @Test
+    void theSweepLeavesSpoolFilesWhoseAnswersMayStillBeSendingAndOtherFiles() throws Exception {
+        Path dir = Files.createTempDirectory("export-sweep");
+        Instant cutoff = Instant.now().minus(AccountExport.ABANDONED_AFTER);
+        Path old = Files.createFile(dir.resolve(AccountExport.SPOOL_PREFIX + "1.json"));
+        Path recent = Files.createFile(dir.resolve(AccountExport.SPOOL_PREFIX + "2.json"));
+        Path someoneElses = Files.createFile(dir.resolve("other-1.json"));
+        for (Path p : List.of(old, someoneElses)) {
+            Files.setLastModifiedTime(p, FileTime.from(cutoff.minusSeconds(1)));
+        }
+        AccountExport.deleteAbandonedSpools(dir, cutoff);
+        assertFalse(Files.exists(old));
+        assertTrue(Files.exists(recent));
+        assertTrue(Files.exists(someoneElses));
+        for (Path p : List.of(recent, someoneElses, dir)) {
+            Files.delete(p);
         }
     }
 
