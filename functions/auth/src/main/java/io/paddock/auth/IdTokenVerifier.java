@@ -96,6 +96,16 @@ final class IdTokenVerifier {
         if (claims.getAudience() == null || claims.getAudience().stream().noneMatch(clientIds::contains)) {
             throw new Refused("The ID token's audience (aud) is not this app");
         }
+        // OIDC Core 3.1.3.7 (4, 5): a token for several audiences must name, in azp, the party it was issued to, and
+        // that must be this app; otherwise another app among the audiences could pass its user's token on as ours.
+        // With one audience azp is left alone: Google's Android tokens carry the Android client id there while aud
+        // is the server's client id, and a deployment need not list the former.
+        if (claims.getAudience().size() > 1) {
+            Object azp = claims.getClaim("azp");
+            if (!(azp instanceof String party) || !clientIds.contains(party)) {
+                throw new Refused("The ID token names several audiences (aud) but its authorized party (azp) is not this app");
+            }
+        }
         Instant now = clock.instant();
         Date exp = claims.getExpirationTime();
         if (exp == null || !now.minus(skew).isBefore(exp.toInstant())) {

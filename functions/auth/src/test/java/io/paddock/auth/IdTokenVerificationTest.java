@@ -71,6 +71,24 @@ class IdTokenVerificationTest {
     }
 
     @Test
+    void aTokenForSeveralAudiencesMustNameThisAppAsItsAuthorizedParty() throws Exception {
+        List<String> both = List.of("google-app", "another-app");
+        assertRefused("authorized party (azp)", google.sign(google.claims("s", "nonce-nonce-nonce").audience(both)),
+                "nonce-nonce-nonce");
+        assertRefused("authorized party (azp)", google.sign(google.claims("s", "nonce-nonce-nonce").audience(both)
+                .claim("azp", "another-app")), "nonce-nonce-nonce");
+        verifier.verify(google.sign(google.claims("s", "nonce-nonce-nonce").audience(both).claim("azp", "web-app")),
+                "nonce-nonce-nonce");
+    }
+
+    @Test
+    void withOneAudienceTheAuthorizedPartyMayBeAnotherClientOfTheSameApp() throws Exception {
+        // Google's Android sign-in: aud is the server's client id, azp the Android client id, not configured here.
+        verifier.verify(google.sign(google.claims("s", "nonce-nonce-nonce").claim("azp", "android-client")),
+                "nonce-nonce-nonce");
+    }
+
+    @Test
     void aTokenFromAnotherIssuerIsRefused() {
         assertRefused("issuer", google.sign(google.claims("s", "nonce-nonce-nonce").issuer("https://evil.example")),
                 "nonce-nonce-nonce");
