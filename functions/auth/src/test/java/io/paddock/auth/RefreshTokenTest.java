@@ -31,7 +31,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 /**
  * Refresh-token rotation, reuse detection (RFC 9700), the contract's multi-tab grace, and (v1.1, issue 13
  * finding 9) tokens judged whole: only a secret the family issued can revoke it, and revoking it refuses
- * every access token it issued. The grace period is 1 s in the test configuration, so "after the grace
+ * every access token it issued. The grace period is 3 s in the test configuration, so "after the grace
  * period" is a short sleep.
  */
 @QuarkusTest

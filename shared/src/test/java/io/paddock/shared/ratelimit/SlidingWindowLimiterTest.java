@@ -97,15 +97,16 @@ class SlidingWindowLimiterTest {
         Duration window = Duration.ofSeconds(2);
         String subject = "ip:test-slide-" + UUID.randomUUID();
         // Just before a 2 s boundary of the clock (where a fixed window would start over) ...
-        long now = System.currentTimeMillis();
-        Thread.sleep(2000 - now % 2000 + 1700);
+        long boundary = (System.currentTimeMillis() / 2000 + 2) * 2000;
+        Thread.sleep(boundary - 300 - System.currentTimeMillis());
         int admitted = 0;
         for (int i = 0; i < 10; i++) {
             admitted += limiter.check(subject, Category.WRITE, 10, window, 0, window).standing().allowed() ? 1 : 0;
         }
         assertEquals(10, admitted);
-        // ... and just after it: nothing more, because the last 2 s already hold 10.
-        Thread.sleep(2000 - System.currentTimeMillis() % 2000 + 100);
+        // ... and just after that same boundary (measured from it, so a slow burst cannot push this to the next one):
+        // nothing more, because the last 2 s already hold 10.
+        Thread.sleep(Math.max(0, boundary + 100 - System.currentTimeMillis()));
         for (int i = 0; i < 10; i++) {
             assertFalse(limiter.check(subject, Category.WRITE, 10, window, 0, window).standing().allowed(), "request " + i);
         }
