@@ -123,9 +123,10 @@ class IdempotencyKeyTest {
         } finally {
             stores.startDynamo();
         }
-        // Back within the breaker's open period (2 s): the client's retry of one key succeeds, once.
+        // Back after the breaker's open period (2 s, longer if a probe fails while DynamoDB Local warms up): the
+        // client's retry of one key succeeds, once.
         String retried = "k-" + UUID.randomUUID();
-        Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(200)).until(() ->
+        Awaitility.await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200)).until(() ->
                 as(author).header("Idempotency-Key", retried).body("{\"body\":\"keyed after\"}").post("/v1/posts")
                         .statusCode() == 201);
         assertEquals(1, f.count("SELECT count(*) FROM posts WHERE author_id = ? AND body = 'keyed after'", author.id()));

@@ -108,6 +108,8 @@ public final class NginxConfig {
         line("        default_type application/json;");
         if (!zones.isEmpty()) {
             line("        limit_req_status " + rateResponse.status() + ";");
+            // A refusal is the WAF rule doing its job, not a server fault: warn, as WAF counts it, not error.
+            line("        limit_req_log_level warn;");
             line("        error_page " + rateResponse.status() + " @waf_rate_limited;");
             for (String zone : zones) {
                 line("        limit_req zone=" + zone + ";");

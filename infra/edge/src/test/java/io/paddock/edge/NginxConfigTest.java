@@ -64,6 +64,7 @@ class NginxConfigTest {
         String config = render(Map.of("AuthRequestsPerMinute", 10), false);
         assertTrue(config.contains("zone=waf_rate_auth:10m rate=10r/m;"), config);
         assertTrue(config.contains("limit_req zone=waf_rate_auth burst=9 nodelay;"));
+        assertTrue(config.contains("limit_req_log_level warn;"), "a refusal is logged as a warning, not an error");
         assertThrows(IllegalArgumentException.class, () -> render(Map.of("NoSuchParameter", 10), false));
     }
 
